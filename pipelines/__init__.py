@@ -1,0 +1,1 @@
+"""Konektivitas: blank-spot connectivity statistics pipeline for Kutai Kartanegara."""

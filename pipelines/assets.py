@@ -1,0 +1,6 @@
+"""The warehouse tables that link DAGs, declared once: producers name them as outlets,
+connectivity_marts is scheduled on them."""
+
+from airflow.sdk import Asset
+
+DIM_REGION = Asset("konektivitas://warehouse/core/dim_region")

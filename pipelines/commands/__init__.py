@@ -1,0 +1,1 @@
+"""Subcommands of `konektivitas`, one module per family."""

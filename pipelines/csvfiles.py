@@ -1,0 +1,37 @@
+"""Reading delimited text deliveries into DuckDB as text, keeping each row's line number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.warehouse import quote_literal
+
+
+def read_options(path: Path, delimiter: str = ",", header: bool = True) -> str:
+    # all_varchar: types are decided by the staging model, so a bad value becomes a
+    # quarantined row, never a failed file.
+    return (
+        f"{quote_literal(str(path))}, header={str(header).lower()}, all_varchar=true, "
+        f"delim={quote_literal(delimiter)}, quote='\"', escape='\"', strict_mode=false, "
+        "null_padding=true"
+    )
+
+
+def csv_header(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str = ",") -> list[str]:
+    rel = con.sql(f"SELECT * FROM read_csv({read_options(path, delimiter)}) LIMIT 0")
+    return [c.lstrip("\ufeff").strip() for c in rel.columns]
+
+
+def load_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, delimiter: str = ",",
+    header: bool = True,
+) -> None:
+    """Text rows into `table`, with _line = the row's line number in the file."""
+    con.execute(
+        f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({read_options(path, delimiter, header)})"
+    )
+    first = 2 if header else 1
+    con.execute(f"ALTER TABLE {table} ADD COLUMN _line BIGINT")
+    con.execute(f"UPDATE {table} SET _line = rowid + {first}")

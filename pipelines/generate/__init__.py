@@ -1,0 +1,38 @@
+"""Deterministic demo and test data, in every delivery format of SOURCES.md.
+
+Each source has its own module; `generate` runs them all into a home's landing zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    home: Path
+    seed: int = 42
+    region_code: str = "64.02"
+    districts: int = 18
+    villages_per_district: int = 12
+    edition_date: date = date(2025, 7, 1)
+    start: date = date(2026, 9, 1)  # first local day of tower and partner data
+    days: int = 61
+
+
+def generators() -> list[tuple[str, Callable[[GenerateOptions], list[Path]]]]:
+    from pipelines.generate import registry
+
+    return [("registry", registry.generate)]
+
+
+def generate(options: GenerateOptions, on_step: Callable[[str], None] | None = None) -> list[Path]:
+    written: list[Path] = []
+    for name, gen in generators():
+        if on_step:
+            on_step(name)
+        written.extend(gen(options))
+    return written

@@ -1,0 +1,1 @@
+"""One module per source: how its deliveries are found, staged and published."""

@@ -1,0 +1,77 @@
+"""Kemendagri region-code editions: landing/registry/kemendagri/<effective-date>.csv."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from pipelines import csvfiles
+from pipelines.audit import Load
+from pipelines.batch import Dataset
+from pipelines.settings import Settings
+from pipelines.warehouse import render_model
+
+_EDITION = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv$")
+
+
+def stage_edition(
+    con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: Load
+) -> None:
+    raw = f"raw_{load.load_id}"
+    csvfiles.load_raw(con, path, raw)
+    select = render_model(
+        settings, "staging", "stg_kemendagri_region", raw=raw, load_id=load.load_id,
+        edition=load.partition_key,
+    )
+    con.execute(f"CREATE TABLE {table} AS {select}")
+    con.execute(f"DROP TABLE {raw}")
+
+
+DATASET = Dataset(
+    name="kemendagri_region",
+    source="registry",
+    core_table="core.dim_region",
+    partition_column=None,
+    header=csvfiles.csv_header,
+    stage=stage_edition,
+)
+
+
+def edition_date(path: Path) -> date:
+    m = _EDITION.match(path.name)
+    if not m:
+        raise ValueError(f"{path}: an edition file is named <effective-date>.csv, e.g. 2025-07-01.csv")
+    return date.fromisoformat(m.group(1))
+
+
+def landed_editions(settings: Settings) -> list[Path]:
+    """Every edition file in the landing zone, oldest effective date first."""
+    folder = settings.landing / "registry" / "kemendagri"
+    return sorted(folder.glob("*.csv"), key=edition_date) if folder.exists() else []
+
+
+def pending_editions(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:
+    """Landed editions whose bytes were never published."""
+    from pipelines.archive import sha256_of
+    from pipelines.audit import published_load_of
+
+    return [
+        p for p in landed_editions(settings)
+        if not published_load_of(con, DATASET.name, sha256_of(p))
+    ]
+
+
+def archive_new_editions(settings: Settings) -> list[str]:
+    """Archive every new edition, oldest first; the load ids to stage."""
+    from pipelines.batch import archive_step
+    from pipelines.warehouse import session
+
+    with session(settings) as con:
+        loads = [
+            archive_step(con, settings, DATASET, p, str(edition_date(p)))
+            for p in pending_editions(con, settings)
+        ]
+    return [load.load_id for load in loads if load.status == "running"]

@@ -1,0 +1,135 @@
+"""The one place a warehouse connection comes from, and the migrations that shape it.
+
+Embedded: a DuckDB file. Several machines: DuckLake (PostgreSQL catalog, Parquet data).
+Callers never open a path themselves, so the backend can change under them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import jinja2
+
+from pipelines.settings import Settings
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_sql_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+def extension_directory() -> str | None:
+    """The folder where the duckdb-ext-* wheels put their extensions, if installed."""
+    try:
+        import duckdb_ext  # namespace package from duckdb-ext-* wheels
+    except ImportError:
+        return None
+    paths = list(getattr(duckdb_ext, "__path__", []))
+    return str(Path(paths[0]) / "extensions") if paths else None
+
+
+def _config() -> dict[str, str]:
+    ext = extension_directory()
+    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "true"}
+    if ext:
+        config["extension_directory"] = ext
+    return config
+
+
+def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; the first writer also applies pending migrations."""
+    if settings.warehouse_backend == "ducklake":
+        con = duckdb.connect(config=_config())
+        con.execute("LOAD ducklake; LOAD postgres")
+        options = [f"DATA_PATH '{settings.ducklake_data_path}'"] if settings.ducklake_data_path else []
+        if read_only:
+            options.append("READ_ONLY")
+        opts = f" ({', '.join(options)})" if options else ""
+        con.execute(f"ATTACH 'ducklake:postgres:{settings.ducklake_catalog}' AS wh{opts}")
+        con.execute("USE wh")
+    elif settings.warehouse_backend == "duckdb":
+        settings.home.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(settings.warehouse_path), read_only=read_only, config=_config())
+    else:
+        raise ValueError(
+            f"KONEKTIVITAS_WAREHOUSE={settings.warehouse_backend!r}: expected 'duckdb' or 'ducklake'"
+        )
+    con.execute("SET TimeZone = 'UTC'")
+    if not read_only:
+        migrate(con, settings.warehouse_dir / "migrations")
+    return con
+
+
+@contextmanager
+def session(settings: Settings, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(settings, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a failure inside rolls back every statement of the block."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def migration_files(folder: Path) -> list[tuple[str, Path]]:
+    found = []
+    for path in sorted(folder.glob("*.sql")):
+        m = _MIGRATION_NAME.match(path.name)
+        if not m:
+            raise ValueError(f"{path}: migration names must look like 001_what_it_does.sql")
+        found.append((m.group(1), path))
+    versions = [v for v, _ in found]
+    dupes = {v for v in versions if versions.count(v) > 1}
+    if dupes:
+        raise ValueError(f"{folder}: migration numbers used twice: {sorted(dupes)}")
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+    """Apply numbered migrations not yet applied, each in its own transaction."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS audit")
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS audit.schema_migrations (
+            version VARCHAR NOT NULL, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+            applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"""
+    )
+    done = {v for (v,) in con.execute("SELECT version FROM audit.schema_migrations").fetchall()}
+    applied = []
+    for version, path in migration_files(folder):
+        if version in done:
+            continue
+        sql = path.read_text()
+        with transaction(con):
+            try:
+                con.execute(sql)
+            except duckdb.Error as exc:
+                raise RuntimeError(f"migration {path.name} failed, nothing of it applied: {exc}") from exc
+            con.execute(
+                "INSERT INTO audit.schema_migrations (version, name, sha256) VALUES (?, ?, ?)",
+                [version, path.name, hashlib.sha256(sql.encode()).hexdigest()],
+            )
+        applied.append(path.name)
+    return applied
+
+
+def render_model(settings: Settings, layer: str, table: str, **params: object) -> str:
+    """The SQL of warehouse/models/<layer>/<table>.sql, rendered with its parameters."""
+    path = settings.warehouse_dir / "models" / layer / f"{table}.sql"
+    return _sql_env.from_string(path.read_text()).render(**params)
+
+
+def quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
