@@ -1,4 +1,4 @@
--- The current registry: the rows of the latest edition that passed validation.
+-- The registry as a snapshot of the latest edition (history: see the registry issue).
 SELECT
     code,
     name,
@@ -6,6 +6,8 @@ SELECT
                ELSE 'village' END AS level,
     parent_code,
     kind,
+    edition_date AS valid_from,
+    CAST(NULL AS DATE) AS valid_to,
     edition_date,
     load_id
 FROM {{ valid }}

@@ -6,7 +6,8 @@ SELECT
     count(v.code) FILTER (WHERE v.kind = 'desa') AS villages_desa,
     count(v.code) FILTER (WHERE v.kind = 'kelurahan') AS villages_kelurahan
 FROM core.dim_region AS d
-LEFT JOIN core.dim_region AS v ON v.parent_code = d.code AND v.level = 'village'
-WHERE d.level = 'district'
+LEFT JOIN core.dim_region AS v
+    ON v.parent_code = d.code AND v.level = 'village' AND v.valid_to IS NULL
+WHERE d.level = 'district' AND d.valid_to IS NULL
 GROUP BY ALL
 ORDER BY district_code

@@ -1,0 +1,25 @@
+"""Deterministic geography for synthetic data: every generator that places a village
+or a tower uses these, so towers, attributes and partner sites agree."""
+
+from __future__ import annotations
+
+import hashlib
+
+# Kutai Kartanegara's rough extent (WGS84).
+LAT_MIN, LAT_MAX = -1.2, 0.9
+LON_MIN, LON_MAX = 115.5, 117.6
+
+
+def _unit(seed: int, key: str, salt: str) -> float:
+    h = hashlib.sha256(f"{seed}:{key}:{salt}".encode()).digest()
+    return int.from_bytes(h[:8], "big") / 2**64
+
+
+def village_centroid(seed: int, village_code: str) -> tuple[float, float]:
+    """(lat, lon) of a synthetic village: districts cluster, villages scatter around them."""
+    district = village_code.rsplit(".", 1)[0]
+    dlat = LAT_MIN + (LAT_MAX - LAT_MIN) * _unit(seed, district, "lat")
+    dlon = LON_MIN + (LON_MAX - LON_MIN) * _unit(seed, district, "lon")
+    lat = dlat + (_unit(seed, village_code, "lat") - 0.5) * 0.3
+    lon = dlon + (_unit(seed, village_code, "lon") - 0.5) * 0.3
+    return round(lat, 6), round(lon, 6)
