@@ -1,0 +1,53 @@
+"""The embedded run: generate, run every DAG through Airflow's runner, run again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _cli(*args: str, home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KONEKTIVITAS_HOME": str(home), "COLUMNS": "160"}
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args, "--home", str(home)],
+        capture_output=True, text=True, env=env, timeout=900,
+    )
+
+
+def _counts(home: Path) -> dict[str, object]:
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        return {
+            "dim_region": con.execute("SELECT count(*) FROM core.dim_region").fetchone()[0],
+            "loads": con.execute(
+                "SELECT list((dataset, status, rows_published) ORDER BY dataset, load_id) "
+                "FROM audit.load"
+            ).fetchone()[0],
+            "files": con.execute("SELECT count(*) FROM audit.file").fetchone()[0],
+            "quarantine": con.execute("SELECT count(*) FROM audit.quarantine").fetchone()[0],
+        }
+    finally:
+        con.close()
+
+
+def test_generate_run_and_rerun_through_airflow(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    gen = _cli("generate", home=home)
+    assert gen.returncode == 0, gen.stdout + gen.stderr
+    first = _cli("run", home=home)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Loads by source" in first.stdout and "First statistic" in first.stdout
+    after_first = _counts(home)
+    assert after_first["dim_region"] > 0
+    assert (home / "reports" / "data_docs" / "index.html").exists()
+    assert (home / "airflow" / "airflow.db").exists()  # Airflow's SQLite metadata
+    second = _cli("run", home=home)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert _counts(home) == after_first
