@@ -104,7 +104,7 @@ def migrate(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
     con.execute(
         """CREATE TABLE IF NOT EXISTS audit.schema_migrations (
             version VARCHAR NOT NULL, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
-            applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"""
+            applied_at TIMESTAMPTZ NOT NULL)"""
     )
     done = {v for (v,) in con.execute("SELECT version FROM audit.schema_migrations").fetchall()}
     applied = []
@@ -118,7 +118,8 @@ def migrate(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
             except duckdb.Error as exc:
                 raise RuntimeError(f"migration {path.name} failed, nothing of it applied: {exc}") from exc
             con.execute(
-                "INSERT INTO audit.schema_migrations (version, name, sha256) VALUES (?, ?, ?)",
+                "INSERT INTO audit.schema_migrations (version, name, sha256, applied_at) "
+                "VALUES (?, ?, ?, now())",
                 [version, path.name, hashlib.sha256(sql.encode()).hexdigest()],
             )
         applied.append(path.name)

@@ -25,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--debug", action="store_true")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("migrate", help="apply pending warehouse migrations")
+    add_home(p)
+    p.set_defaults(func=cmd_migrate)
+
     p = sub.add_parser("demo", help="generate demo data into a fresh home and run it")
     add_home(p)
     p.add_argument("--seed", type=int, default=42)
@@ -76,6 +80,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         for dag_id, when, state in report.failed:
             console.print(f"[bold red]{dag_id} {when}: {state}[/]")
         return 1
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from pipelines.warehouse import connect, migrate
+
+    settings = get_settings(args.home)
+    con = connect(settings)  # the first connection applies what is pending
+    applied = con.execute("SELECT count(*) FROM audit.schema_migrations").fetchone()[0]
+    migrate(con, settings.warehouse_dir / "migrations")
+    con.close()
+    console.print(f"warehouse at migration {applied} ({settings.warehouse_backend})")
     return 0
 
 

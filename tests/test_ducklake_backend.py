@@ -1,0 +1,48 @@
+"""The same batch path on DuckLake (catalog in the local PostgreSQL, Parquet data on disk):
+the multi-machine warehouse. Skips where no PostgreSQL answers."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+
+import pytest
+
+from pipelines.batch import load_file
+from pipelines.settings import get_settings
+from pipelines.sources import kemendagri
+from pipelines.warehouse import connect
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
+                   check=True, capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def lake_settings(tmp_path, monkeypatch):
+    db = f"kk_lake_{uuid.uuid4().hex[:8]}"
+    try:
+        _psql(f"CREATE DATABASE {db}")
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    monkeypatch.setenv("KONEKTIVITAS_WAREHOUSE", "ducklake")
+    monkeypatch.setenv("KONEKTIVITAS_DUCKLAKE_CATALOG", f"dbname={db} host=127.0.0.1 user=postgres")
+    monkeypatch.setenv("KONEKTIVITAS_DUCKLAKE_DATA_PATH", str(tmp_path / "lake") + "/")
+    yield get_settings(tmp_path / "home")
+    _psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+
+
+def test_kemendagri_load_on_ducklake(lake_settings) -> None:
+    folder = lake_settings.landing / "registry" / "kemendagri"
+    folder.mkdir(parents=True)
+    path = folder / "2025-07-01.csv"
+    path.write_text("kode,nama\n64.02,Kab\n64.02.01,Satu\n64.02.01.2001,Desa\n64.02.1,Bad\n")
+    con = connect(lake_settings)
+    result = load_file(con, lake_settings, kemendagri.DATASET, path, "2025-07-01")
+    assert (result.rows_published, result.rows_quarantined) == (3, 1)
+    con.close()
+    # A second process (another machine, in production) sees the committed data.
+    reader = connect(lake_settings, read_only=True)
+    assert reader.execute("SELECT count(*) FROM core.dim_region").fetchone()[0] == 3
+    assert list((lake_settings.home.parent / "lake").rglob("*.parquet"))
