@@ -1,4 +1,9 @@
--- Villages per district in the current registry: desa, kelurahan and all.
+-- @table Villages per district in the current registry (desa, kelurahan, all).
+-- @column district_code Kemendagri code of the district.
+-- @column district_name Name of the district in the current edition.
+-- @column villages_total Villages (desa and kelurahan) currently in the district.
+-- @column villages_desa Villages of kind desa (code 2xxx).
+-- @column villages_kelurahan Villages of kind kelurahan (code 1xxx).
 SELECT
     d.code AS district_code,
     d.name AS district_name,
