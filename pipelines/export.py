@@ -13,7 +13,7 @@ from pipelines.dictionary import entries
 from pipelines.settings import Settings
 from pipelines.warehouse import session
 
-MONTH_COLUMNS = ("month_date", "month", "month_start_date")
+MONTH_COLUMNS = ("month_date", "month_start", "month")
 
 
 def month_column(con: duckdb.DuckDBPyConnection, table: str) -> str | None:

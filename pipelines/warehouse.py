@@ -6,6 +6,7 @@ Callers never open a path themselves, so the backend can change under them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -18,7 +19,6 @@ import jinja2
 from pipelines.settings import Settings
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-_sql_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 def extension_directory() -> str | None:
@@ -128,8 +128,18 @@ def migrate(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
 
 def render_model(settings: Settings, layer: str, table: str, **params: object) -> str:
     """The SQL of warehouse/models/<layer>/<table>.sql, rendered with its parameters."""
-    path = settings.warehouse_dir / "models" / layer / f"{table}.sql"
-    return _sql_env.from_string(path.read_text()).render(**params)
+    return _sql_environment(str(settings.warehouse_dir / "models")).get_template(
+        f"{layer}/{table}.sql"
+    ).render(**params)
+
+
+@functools.cache
+def _sql_environment(models_dir: str) -> jinja2.Environment:
+    # A loader over warehouse/models lets models share macros (models/macros/).
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(models_dir), undefined=jinja2.StrictUndefined,
+        autoescape=False, keep_trailing_newline=True,
+    )
 
 
 def quote_literal(value: str) -> str:

@@ -1,0 +1,14 @@
+-- District indicators of a past month re-expressed on the latest edition's districts.
+-- Villages that ended without a successor have no current district and are left out.
+{% from 'macros/connectivity.sql' import area_indicators %}
+WITH v AS (SELECT * FROM marts.village_connectivity_monthly
+           WHERE month_date = DATE '{{ month }}' AND current_district_code IS NOT NULL),
+t AS (SELECT * FROM marts.tower_service_monthly
+      WHERE month_date = DATE '{{ month }}' AND current_district_code IS NOT NULL),
+{{ area_indicators('v', 't', 'current_district_code') }}
+SELECT DATE '{{ month }}' AS month_date, area.area_code AS district_code,
+       r.name AS district_name,
+       (SELECT max(valid_from) FROM core.dim_region) AS harmonised_to_edition_date,
+       area.* EXCLUDE (area_code)
+FROM area
+LEFT JOIN core.dim_region AS r ON r.code = area.area_code AND r.valid_to IS NULL

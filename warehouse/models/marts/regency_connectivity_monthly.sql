@@ -1,0 +1,11 @@
+-- Regency indicators: the same formulas over every village and tower of the regency.
+{% from 'macros/connectivity.sql' import area_indicators %}
+WITH v AS (SELECT * FROM marts.village_connectivity_monthly WHERE month_date = DATE '{{ month }}'),
+t AS (SELECT * FROM marts.tower_service_monthly WHERE month_date = DATE '{{ month }}'
+      AND village_code LIKE '{{ region_code }}.%'),
+{{ area_indicators('v', 't', "'" ~ region_code ~ "'") }}
+SELECT DATE '{{ month }}' AS month_date, area.area_code AS regency_code,
+       (SELECT name FROM core.dim_region WHERE code = '{{ region_code }}'
+        ORDER BY valid_from DESC LIMIT 1) AS regency_name,
+       area.* EXCLUDE (area_code)
+FROM area
