@@ -35,6 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("report", help="write the monthly HTML report (Bahasa Indonesia / English)")
+    add_home(p)
+    p.add_argument("--month", type=_month, default=None, help="YYYY-MM (default: latest)")
+    p.add_argument("--out", type=Path, default=None)
+    p.set_defaults(func=cmd_report)
+
 
 def cmd_query(args: argparse.Namespace) -> int:
     from pipelines.tabular import write_result
@@ -78,4 +84,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     paths = export_month(get_settings(args.home), args.month, args.out)
     for p in paths:
         console.print(f"wrote {p}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipelines.report.render import latest_month, write_report
+
+    settings = get_settings(args.home)
+    month = args.month or latest_month(settings)
+    if month is None:
+        raise ValueError("no month in marts.regency_connectivity_monthly yet: run the pipeline first")
+    console.print(f"wrote {write_report(settings, month, args.out)}")
     return 0
