@@ -81,13 +81,15 @@ def _text(value: Any) -> str | None:
 
 def raw_table(
     con: duckdb.DuckDBPyConnection, table: str, fields: list[str],
-    records: list[tuple[str, dict[str, Any]]],
+    records: list[tuple[str, dict[str, Any]]], lines: list[int] | None = None,
 ) -> None:
-    """(origin, record) pairs as a text table with _line = record number, _raw = the record."""
+    """(origin, record) pairs as a text table with _raw = the record and _line = its number
+    (1, 2, ... unless `lines` gives them, e.g. spreadsheet rows)."""
     cols = ["_line", "_origin", "_raw", *fields]
+    numbers = lines or range(1, len(records) + 1)
     rows = [
-        [i, origin, json.dumps(rec), *(_text(rec.get(f)) for f in fields)]
-        for i, (origin, rec) in enumerate(records, 1)
+        [i, origin, json.dumps(rec, default=str), *(_text(rec.get(f)) for f in fields)]
+        for i, (origin, rec) in zip(numbers, records, strict=True)
     ]
     ddl = ", ".join(["_line BIGINT", "_origin VARCHAR", "_raw VARCHAR"]
                     + [f'"{f}" VARCHAR' for f in fields])
