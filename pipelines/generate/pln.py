@@ -216,13 +216,20 @@ def write_sla_report(path: Path, month: date, rows: list[dict[str, Any]], style:
     total = first + len(rows)
     ws.cell(total, 1, style.total_label)
     ws.merge_cells(start_row=total, start_column=1, end_row=total, end_column=6)
-    avail = [float(str(x["reported_availability_pct"]).replace(",", ".")) for x in rows
-             if x.get("reported_availability_pct") is not None]
+    avail = [_number(x.get("reported_availability_pct")) for x in rows]
+    avail = [a for a in avail if a is not None]
     if avail:
         ws.cell(total, 8, round(sum(avail) / len(avail), 2))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        return None
 
 
 def report_rows(data: PartnerData, month: date, rng: random.Random) -> list[dict[str, Any]]:
