@@ -201,3 +201,8 @@ def test_outage_that_ends_later_is_updated_and_site_changes_make_history(pln_set
     assert s1 == [(20.0, datetime(2026, 9, 2, 2, tzinfo=UTC), changed), (50.0, changed, None)]
     s3 = [(r[10], r[15]) for r in sites if r[0] == "S3"]
     assert s3 == [("ULP Samboja", None)]  # not a status or bandwidth change: same version
+    # a rerun of an older day asks for nothing and never moves the watermark back
+    with partner_server() as (api, conn):
+        again = pln.pull(pln_settings, conn, UNTIL, FAST)
+    assert again.sites is None and api.requests == [] and "nothing to pull" in again.describe()
+    assert marks(pln_settings) == {"sites": LATER, "outages": LATER}

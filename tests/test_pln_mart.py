@@ -83,4 +83,16 @@ def test_measured_availability_discrepancy_and_breach_by_hand(settings, tmp_path
         assert got[4:6] == pytest.approx(want[4:6]) if want[4] is not None else got[4:6] == (None, None)
         assert got[6:] == want[6:]
     assert expected[0][5] == pytest.approx(0.366667, abs=1e-6)
+    with session(settings, read_only=True) as con:  # every table and column of issue 5 described
+        undocumented = con.execute(
+            """SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns()
+               WHERE (table_name IN ('api_watermark', 'dim_partner_site', 'fct_partner_outage',
+                                     'fct_partner_sla_reported', 'partner_sla_monthly'))
+                 AND (comment IS NULL OR comment = '')
+               UNION ALL
+               SELECT table_name FROM duckdb_tables()
+               WHERE table_name IN ('api_watermark', 'dim_partner_site', 'fct_partner_outage',
+                                    'fct_partner_sla_reported', 'partner_sla_monthly')
+                 AND (comment IS NULL OR comment = '')""").fetchall()
+    assert undocumented == []
     assert expected[1][5] == pytest.approx(0.706452, abs=1e-6)

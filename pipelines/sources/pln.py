@@ -19,7 +19,14 @@ import duckdb
 import pandas as pd
 
 from pipelines import audit
-from pipelines.batch import Dataset, LoadResult, publish_step, stage_step, validate_step
+from pipelines.batch import (
+    Dataset,
+    LoadResult,
+    publish_step,
+    stage_step,
+    staging_table,
+    validate_step,
+)
 from pipelines.expectations import load_suite, required_columns
 from pipelines.names import normalise_name
 from pipelines.settings import LOCAL_TZ, Settings
@@ -256,10 +263,12 @@ class PullResult:
     sites_since: datetime
     outages_start: datetime
     until: datetime
-    sites: LoadResult
-    outages: LoadResult
+    sites: LoadResult | None  # None: nothing pulled, the watermark was already past `until`
+    outages: LoadResult | None
 
     def describe(self) -> str:
+        if self.sites is None or self.outages is None:
+            return f"nothing to pull: already pulled past {iso(self.until)}"
         return (f"pulled to {iso(self.until)}: {self.sites.rows_published} sites "
                 f"({self.sites.rows_quarantined} quarantined), {self.outages.rows_published} "
                 f"outages ({self.outages.rows_quarantined} quarantined)")
@@ -277,6 +286,10 @@ def pull(
         sites_since = marks.get("sites", options.first_pull_at)
         out_start = (marks["outages"] - options.outage_lookback if "outages" in marks
                      else options.first_pull_at)
+        if "outages" in marks and until <= marks["outages"]:
+            # A run for a time already pulled (a rerun of an old day): the watermark never
+            # moves back, and there is nothing new to ask for.
+            return PullResult(sites_since, out_start, until, None, None)
         # A pull that died earlier left its loads running: they will never finish.
         _fail_running(con, "abandoned: a later pull started")
         client = PartnerClient(conn, options, sleep)
@@ -296,6 +309,7 @@ def pull(
             raise
         finally:
             client.close()
+        loads: list[audit.Load] = []
         try:
             results = []
             loads = [
@@ -313,6 +327,8 @@ def pull(
                 _advance(con, "outages", until, loads[1].load_id)
         except Exception as exc:
             _fail_running(con, f"pull failed: {exc}; watermark unmoved")
+            for ds, load in zip((SITES, OUTAGES), loads, strict=False):
+                con.execute(f"DROP TABLE IF EXISTS {staging_table(ds, load.load_id)}")
             raise
     return PullResult(sites_since, out_start, until, results[0], results[1])
 
