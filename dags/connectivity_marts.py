@@ -8,12 +8,13 @@ to a core table it reads.
 import pendulum
 from airflow.sdk import dag, task
 
-from pipelines.assets import DIM_REGION
+from pipelines.assets import DIM_REGION, PARTNER_OUTAGE, PARTNER_SITE, PARTNER_SLA_REPORTED
 
 
 @dag(
     dag_id="connectivity_marts",
-    schedule=[DIM_REGION],
+    # Any one of them updated is reason enough to rebuild (| = any, a list would wait for all).
+    schedule=(DIM_REGION | PARTNER_SITE | PARTNER_OUTAGE | PARTNER_SLA_REPORTED),
     start_date=pendulum.datetime(2020, 1, 1, tz="Asia/Makassar"),
     catchup=False,
     max_active_runs=1,

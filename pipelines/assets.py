@@ -4,3 +4,6 @@ connectivity_marts is scheduled on them."""
 from airflow.sdk import Asset
 
 DIM_REGION = Asset("konektivitas://warehouse/core/dim_region")
+PARTNER_SITE = Asset("konektivitas://warehouse/core/dim_partner_site")
+PARTNER_OUTAGE = Asset("konektivitas://warehouse/core/fct_partner_outage")
+PARTNER_SLA_REPORTED = Asset("konektivitas://warehouse/core/fct_partner_sla_reported")

@@ -13,11 +13,11 @@ import re
 
 import duckdb
 
-from pipelines.settings import Settings
+from pipelines.settings import LOCAL_TZ, Settings
 from pipelines.warehouse import quote_literal, render_model, session, transaction
 
 # Build order: a mart may read only marts listed before it.
-MARTS: tuple[str, ...] = ("district_village_count",)
+MARTS: tuple[str, ...] = ("district_village_count", "partner_sla_monthly")
 
 _DOC = re.compile(r"^--\s*@(table|column)\s+(.*)$")
 
@@ -49,7 +49,9 @@ def apply_docs(con: duckdb.DuckDBPyConnection, qualified: str, sql: str) -> None
 
 
 def build_mart(con: duckdb.DuckDBPyConnection, settings: Settings, name: str, **params: object) -> int:
-    select = render_model(settings, "marts", name, **params)
+    select = render_model(
+        settings, "marts", name, thresholds=settings.thresholds, local_tz=LOCAL_TZ, **params
+    )
     with transaction(con):
         con.execute(f"CREATE OR REPLACE TABLE marts.{name} AS {select}")
         apply_docs(con, f"marts.{name}", select)

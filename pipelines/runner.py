@@ -76,9 +76,26 @@ def registry_runs(settings: Settings) -> list[datetime]:
     return [datetime.now(UTC)] if pending else []
 
 
+def pln_runs(settings: Settings) -> list[datetime]:
+    """One pln_partner run (pull up to now) when the API is configured or reports landed."""
+    from pipelines.sources import pln_api, pln_sla
+    from pipelines.warehouse import session
+
+    with session(settings) as con:
+        reports = pln_sla.pending_reports(con, settings)
+    configured = bool(os.environ.get(pln_api.ENV_CONN))
+    if not configured:
+        from pipelines.cli import console
+
+        console.print(f"pln_partner: no connection {pln_api.CONN_ID!r} ({pln_api.ENV_CONN} unset): "
+                      "API pull skipped")
+    return [datetime.now(UTC)] if configured or reports else []
+
+
 # Each source DAG and the logical dates that have landed data not yet loaded, in order.
 PLANS: list[tuple[str, Callable[[Settings], list[datetime]]]] = [
     ("village_registry", registry_runs),
+    ("pln_partner", pln_runs),
 ]
 MARTS_DAG = "connectivity_marts"
 

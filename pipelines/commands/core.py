@@ -101,4 +101,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         shutil.rmtree(settings.home)
     args.home, args.start, args.days = settings.home, None, None
     cmd_generate(args)
-    return cmd_run(args)
+    from pipelines.commands.pln import demo_partner_api
+
+    with demo_partner_api(settings):  # the partner's API, on loopback, for this run
+        return cmd_run(args)
