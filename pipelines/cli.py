@@ -10,7 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-console = Console()
+# Wide enough for the summary tables even when output is not a terminal.
+console = Console(width=max(Console().width, 140))
 
 # Modules that add subcommands: each has register(subparsers).
 COMMAND_MODULES = ["pipelines.commands.core", "pipelines.commands.desk", "pipelines.commands.pln"]

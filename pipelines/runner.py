@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,6 +42,8 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
 def configure_airflow(settings: Settings) -> None:
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     os.environ.update(airflow_environment(settings))
+    # Airflow's in-process runner warns about its own httpx use on every start: not ours.
+    warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
 
 
 def init_metadata(settings: Settings) -> None:
