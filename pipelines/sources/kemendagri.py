@@ -10,7 +10,7 @@ import duckdb
 
 from pipelines import csvfiles
 from pipelines.audit import Load
-from pipelines.batch import Dataset
+from pipelines.batch import Dataset, default_publish
 from pipelines.settings import Settings
 from pipelines.warehouse import render_model
 
@@ -30,13 +30,40 @@ def stage_edition(
     con.execute(f"DROP TABLE {raw}")
 
 
+def rebuild_history(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
+    """Re-derive core.dim_region and core.region_code_succession from every edition.
+
+    Deterministic in the set of loaded editions, whatever order they arrived in.
+    Returns the rows of core.dim_region.
+    """
+    from pipelines.succession import rebuild_succession
+
+    con.execute("DELETE FROM core.dim_region")
+    con.execute(
+        f"INSERT INTO core.dim_region BY NAME {render_model(settings, 'core', 'dim_region')}"
+    )
+    rebuild_succession(con, settings)
+    (n,) = con.execute("SELECT count(*) FROM core.dim_region").fetchone()
+    return n
+
+
+def publish_edition(
+    con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: Load, valid: str,
+) -> int:
+    """Replace this edition in core.region_edition, then re-derive the history."""
+    n = default_publish(con, settings, dataset, load, valid)
+    rebuild_history(con, settings)
+    return n
+
+
 DATASET = Dataset(
     name="kemendagri_region",
     source="registry",
-    core_table="core.dim_region",
-    partition_column=None,
+    core_table="core.region_edition",
+    partition_column="edition_date",
     header=csvfiles.csv_header,
     stage=stage_edition,
+    publish=publish_edition,
 )
 
 
