@@ -27,11 +27,14 @@ class Match:
     score: float | None
     candidates: tuple[tuple[str, float], ...] = ()  # (right id, score), best first
 
-    @property
-    def note(self) -> str | None:
+    def note(self, names: dict[str, str] | None = None) -> str | None:
+        """Why this entry was not matched, naming the closest candidates."""
         if self.status == "matched" or not self.candidates:
             return None
-        shown = ", ".join(f"{c} ({s:.2f})" for c, s in self.candidates[:3])
+        names = names or {}
+        shown = ", ".join(
+            f"{c}{' ' + names[c] if c in names else ''} ({s:.2f})" for c, s in self.candidates[:3]
+        )
         if self.status == "ambiguous":
             return f"ambiguous: equally close candidates {shown}"
         return f"closest candidate {shown}, below similarity {MIN_SIMILARITY}"

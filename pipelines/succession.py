@@ -59,7 +59,7 @@ def succession_rows(pairs: list[tuple]) -> list[tuple]:
                             m.method, m.score, None))
             else:
                 out.append((o[0], o[1], o[2], "ended", old_code, None, o[5], None, o[7], None,
-                            "none", None, m.note))
+                            "none", None, m.note({c: r[6] for c, r in news.items()})))
         for new_code, n in sorted(news.items()):
             if new_code not in taken:
                 out.append((n[0], n[1], n[2], "new", None, new_code, None, n[6], None, n[8],
