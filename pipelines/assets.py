@@ -4,3 +4,5 @@ connectivity_marts is scheduled on them."""
 from airflow.sdk import Asset
 
 DIM_REGION = Asset("konektivitas://warehouse/core/dim_region")
+VILLAGE_ATTRIBUTES = Asset("konektivitas://warehouse/core/village_attributes")
+BPS_CROSSWALK = Asset("konektivitas://warehouse/core/bps_crosswalk")

@@ -68,12 +68,10 @@ def load_dags(settings: Settings) -> dict:
 
 
 def registry_runs(settings: Settings) -> list[datetime]:
-    from pipelines.sources import kemendagri
-    from pipelines.warehouse import session
+    # Editions, BPS files, attributes or a changed BPS mapping file: one run loads them all.
+    from pipelines.sources import registry
 
-    with session(settings) as con:
-        pending = kemendagri.pending_editions(con, settings)
-    return [datetime.now(UTC)] if pending else []
+    return [datetime.now(UTC)] if registry.anything_pending(settings) else []
 
 
 # Each source DAG and the logical dates that have landed data not yet loaded, in order.

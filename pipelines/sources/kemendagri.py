@@ -78,27 +78,3 @@ def landed_editions(settings: Settings) -> list[Path]:
     """Every edition file in the landing zone, oldest effective date first."""
     folder = settings.landing / "registry" / "kemendagri"
     return sorted(folder.glob("*.csv"), key=edition_date) if folder.exists() else []
-
-
-def pending_editions(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:
-    """Landed editions whose bytes were never published."""
-    from pipelines.archive import sha256_of
-    from pipelines.audit import published_load_of
-
-    return [
-        p for p in landed_editions(settings)
-        if not published_load_of(con, DATASET.name, sha256_of(p))
-    ]
-
-
-def archive_new_editions(settings: Settings) -> list[str]:
-    """Archive every new edition, oldest first; the load ids to stage."""
-    from pipelines.batch import archive_step
-    from pipelines.warehouse import session
-
-    with session(settings) as con:
-        loads = [
-            archive_step(con, settings, DATASET, p, str(edition_date(p)))
-            for p in pending_editions(con, settings)
-        ]
-    return [load.load_id for load in loads if load.status == "running"]
