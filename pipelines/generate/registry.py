@@ -102,9 +102,10 @@ def _drift(name: str, seed: int, code: str) -> str:
     u = _unit(seed, code, "bps-drift")
     if u < 0.12 and " " in text:
         return text.replace(" ", "", 1)
-    if u < 0.22 and len(text) >= 6 and "A" in text[1:]:
-        i = text.index("A", 1)
-        return text[:i] + "E" + text[i + 1:]
+    # Not after O: OE is the old spelling of U and would drift twice.
+    vowels = [i for i in range(1, len(text)) if text[i] == "A" and text[i - 1] != "O"]
+    if u < 0.22 and len(text) >= 6 and vowels:
+        return text[:vowels[0]] + "E" + text[vowels[0] + 1:]
     return text
 
 

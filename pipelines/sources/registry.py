@@ -69,3 +69,17 @@ def refresh_crosswalk(settings: Settings) -> dict[str, int]:
 
     with session(settings) as con:
         return build_crosswalk(con, settings)
+
+
+def load_all(settings: Settings) -> dict[str, list[dict]]:
+    """Every pending delivery, kind after kind, then the crosswalk: what the DAG does,
+    without Airflow (tests, one-off loads)."""
+    from pipelines.batch import publish_loads, stage_loads, validate_loads
+
+    results: dict[str, list[dict]] = {}
+    for kind, d in DELIVERIES.items():
+        ids = archive_new(settings, kind)
+        ids = validate_loads(settings, d.dataset, stage_loads(settings, d.dataset, ids))
+        results[kind] = publish_loads(settings, d.dataset, ids)
+    results["crosswalk"] = [refresh_crosswalk(settings)]
+    return results
