@@ -10,6 +10,7 @@ from pipelines.generate import GenerateOptions
 from pipelines.generate import registry as gen
 from pipelines.generate.geo import village_centroid
 from pipelines.sources import registry
+from pipelines.sources.kemendagri import registry_as_of
 from pipelines.warehouse import session
 
 
@@ -31,17 +32,15 @@ def test_generated_registry_loads_with_history_crosswalk_and_attributes(generate
     assert not registry.anything_pending(settings)
     with session(settings) as con:
         # The earlier edition has one district less; the split is traced village by village.
-        counts = con.execute(
-            """SELECT (SELECT count(*) FROM core.region_as_of(DATE '2021-01-01') WHERE level = 'district'),
-                      (SELECT count(*) FROM core.region_as_of(DATE '2026-01-01') WHERE level = 'district')"""
-        ).fetchone()
-        assert counts == (17, 18)
+        def districts(day: str) -> int:
+            return len(registry_as_of(con, day).filter("level = 'district'").fetchall())
+
+        assert (districts("2021-01-01"), districts("2026-01-01")) == (17, 18)
         moved = con.execute(
             "SELECT old_code, new_code FROM core.region_code_succession WHERE change_kind = 'moved'"
         ).fetchall()
-        newest = con.execute(
-            "SELECT code FROM core.region_as_of(DATE '2026-01-01') WHERE parent_code = '64.02.18'"
-        ).fetchall()
+        newest = registry_as_of(con, "2026-01-01").filter(
+            "parent_code = '64.02.18'").project("code").fetchall()
         assert sorted(n for _, n in moved) == sorted(c for (c,) in newest)
         assert all(o.startswith("64.02.01.") for o, _ in moved)
         assert con.execute(

@@ -52,9 +52,8 @@ def test_out_of_order_edition_gives_the_same_history(settings, shared_registry, 
         == succession
     )
     # The late 2020 edition was placed before 2025, not appended as newest.
-    (name,) = reversed_.execute(
-        "SELECT name FROM core.region_as_of(DATE '2026-01-01') WHERE code = '64.02.02.2009'"
-    ).fetchone()
+    (name,) = kemendagri.registry_as_of(reversed_, "2026-01-01").filter(
+        "code = '64.02.02.2009'").project("name").fetchone()
     assert name == "Jonggon Jaya"
     reversed_.close()
 
@@ -72,10 +71,12 @@ def test_loading_the_same_edition_twice_changes_nothing(real_history, settings):
 
 def test_history_versions_and_registry_as_of(real_history):
     con = real_history
-    districts = "SELECT count(*) FROM core.region_as_of(DATE '{}') WHERE level = 'district'"
-    assert con.execute(districts.format("2021-01-01")).fetchone() == (18,)
-    assert con.execute(districts.format("2026-01-01")).fetchone() == (20,)
-    assert con.execute(districts.format("2019-12-31")).fetchone() == (0,)
+    def count(day: str, level: str) -> int:
+        return len(kemendagri.registry_as_of(con, day).filter(f"level = '{level}'").fetchall())
+
+    assert count("2021-01-01", "district") == 18
+    assert count("2026-01-01", "district") == 20
+    assert count("2019-12-31", "district") == 0
     # A renamed village has two versions, closed and open at the 2025 edition.
     versions = con.execute(
         "SELECT name, valid_from, valid_to, edition_date FROM core.dim_region "
@@ -89,10 +90,10 @@ def test_history_versions_and_registry_as_of(real_history):
         "SELECT valid_to FROM core.dim_region WHERE code = '64.02.08.2001'"
     ).fetchone()[0].isoformat() == REAL_2025
     # Villages per district as of each day add up to the edition's villages.
-    for day, villages in (("2021-01-01", 237), ("2026-01-01", 237)):
-        assert con.execute(
-            f"SELECT count(*) FROM core.region_as_of(DATE '{day}') WHERE level = 'village'"
-        ).fetchone() == (villages,)
+    assert count("2021-01-01", "village") == count("2026-01-01", "village") == 237
+    # Unset, the view gives today's registry.
+    con.execute("RESET VARIABLE as_of")
+    assert len(con.sql("SELECT * FROM core.region_as_of WHERE level = 'district'").fetchall()) == 20
 
 
 def test_succession_on_real_editions(real_history):
@@ -104,10 +105,8 @@ def test_succession_on_real_editions(real_history):
     moved = {r[1]: r[2] for r in rows if r[0] == "moved"}
     # Every village of the two new districts is traced to its 2020 code.
     new_villages = [
-        c for (c,) in con.execute(
-            "SELECT code FROM core.region_as_of(DATE '2026-01-01') "
-            "WHERE parent_code IN ('64.02.19', '64.02.20')"
-        ).fetchall()
+        c for (c,) in kemendagri.registry_as_of(con, "2026-01-01")
+        .filter("parent_code IN ('64.02.19', '64.02.20')").project("code").fetchall()
     ]
     assert len(new_villages) == 20
     assert sorted(moved.values()) == sorted(new_villages)
@@ -143,3 +142,27 @@ def test_succession_never_guesses_between_equal_names():
     assert ("new", "64.02.19.2001") in kinds
     ended = [r for r in rows if r[4] == "64.02.01.2001"][0]
     assert "ambiguous" in ended[12]
+
+
+def test_an_edition_speaks_only_for_its_scope(con, settings):
+    folder = settings.landing / "registry" / "kemendagri"
+    folder.mkdir(parents=True)
+    editions = {
+        "2020-01-01": "kode,nama\n64.02,Kab A\n64.02.01,Satu\n64.02.01.2001,Desa A\n",
+        # A later edition of another regency only: 64.02 is not ended by it.
+        "2022-01-01": "kode,nama\n64.01,Kab B\n64.01.01,Dua\n64.01.01.2001,Desa B\n",
+        # A later edition of 64.02 ends 64.02.01.2001 and adds 64.02.01.2002.
+        "2024-01-01": "kode,nama\n64.02,Kab A\n64.02.01,Satu\n64.02.01.2002,Desa C\n",
+    }
+    for day, text in editions.items():
+        (folder / f"{day}.csv").write_text(text)
+        load_file(con, settings, kemendagri.DATASET, folder / f"{day}.csv", day)
+    current = dict(kemendagri.registry_as_of(con, "2025-01-01")
+                   .project("code, valid_from::VARCHAR").fetchall())
+    assert current == {"64.02": "2020-01-01", "64.02.01": "2020-01-01",
+                       "64.02.01.2002": "2024-01-01", "64.01": "2022-01-01",
+                       "64.01.01": "2022-01-01", "64.01.01.2001": "2022-01-01"}
+    kinds = con.execute(
+        "SELECT change_kind, coalesce(old_code, new_code), from_edition_date::VARCHAR "
+        "FROM core.region_code_succession ORDER BY ALL").fetchall()
+    assert kinds == [("ended", "64.02.01.2001", "2020-01-01"), ("new", "64.02.01.2002", "2020-01-01")]

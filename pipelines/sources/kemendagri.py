@@ -78,3 +78,9 @@ def landed_editions(settings: Settings) -> list[Path]:
     """Every edition file in the landing zone, oldest effective date first."""
     folder = settings.landing / "registry" / "kemendagri"
     return sorted(folder.glob("*.csv"), key=edition_date) if folder.exists() else []
+
+
+def registry_as_of(con: duckdb.DuckDBPyConnection, day: date | str) -> duckdb.DuckDBPyRelation:
+    """core.region_as_of for one day (sets the session variable the view reads)."""
+    con.execute("SET VARIABLE as_of = CAST(? AS DATE)", [str(day)])
+    return con.sql("SELECT * FROM core.region_as_of")

@@ -54,7 +54,12 @@ COMMENT ON COLUMN core.region_code_succession.method IS 'How old and new were li
 COMMENT ON COLUMN core.region_code_succession.score IS 'Name similarity of the link, 0 to 1 (1 = equal after normalisation); NULL for new and ended.';
 COMMENT ON COLUMN core.region_code_succession.note IS 'Why a code stayed new or ended although a similar name exists (ambiguous candidates), for review.';
 
--- The registry as of any day: SELECT * FROM core.region_as_of(DATE '2021-01-01').
-CREATE MACRO core.region_as_of(d) AS TABLE
+-- The registry as of any day. A view, not a table macro, because DuckLake stores no
+-- macros; the day is a session variable (today when unset):
+--   SET VARIABLE as_of = DATE '2021-01-01';
+--   SELECT * FROM core.region_as_of;
+CREATE VIEW core.region_as_of AS
     SELECT * FROM core.dim_region
-    WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
+    WHERE valid_from <= coalesce(CAST(getvariable('as_of') AS DATE), current_date)
+      AND (valid_to IS NULL OR valid_to > coalesce(CAST(getvariable('as_of') AS DATE), current_date));
+COMMENT ON VIEW core.region_as_of IS 'The registry in force on one day: the core.dim_region versions (same columns) with valid_from <= day < valid_to (or valid_to NULL). The day is the session variable as_of (SET VARIABLE as_of = DATE ''2021-01-01''), today when unset.';
