@@ -46,6 +46,10 @@ class Mapping:
     note: str
     line: int
 
+    def applies_to(self, bps_name: str) -> bool:
+        """A row naming another place than the delivery (BPS reused the code) is stale."""
+        return not self.bps_name or normalise_name(self.bps_name) == normalise_name(bps_name)
+
 
 def mapping_path(settings: Settings) -> Path:
     return settings.config_dir / "bps_mapping.csv"
@@ -134,14 +138,21 @@ def link_delivery(
         groups: dict[str | None, list[tuple[str, str]]] = defaultdict(list)
         for code, parent, name in by_level[level]:
             groups[parent].append((code, name))
+        # Kemendagri codes already linked at this level (mapped anywhere, or matched in a
+        # group before): never linked twice, even if two BPS parents share one anchor.
+        taken: set[str] = {
+            m.kemendagri_code for code, _, name in by_level[level]
+            if (m := mapping.get(code)) and m.kemendagri_code
+            and klevel.get(m.kemendagri_code) == level
+            and m.applies_to(name)
+        }
         for parent, members in sorted(groups.items(), key=lambda g: g[0] or ""):
-            taken: set[str] = set()
             todo: dict[str, str] = {}
             for code, name in members:
                 m = mapping.get(code)
                 if m is None:
                     todo[code] = name
-                elif m.bps_name and normalise_name(m.bps_name) != normalise_name(name):
+                elif not m.applies_to(name):
                     todo[code] = name  # a stale mapping for a code BPS reused: not applied
                 elif m.kemendagri_code is None:
                     row(level, code, parent, name, None, "no_counterpart", "mapping", None, m.note or None)
@@ -149,7 +160,6 @@ def link_delivery(
                     row(level, code, parent, name, None, "unmatched", None, None,
                         f"mapping line {m.line} names {m.kemendagri_code}, not a {level} of edition {edition}")
                 else:
-                    taken.add(m.kemendagri_code)
                     row(level, code, parent, name, m.kemendagri_code, "mapped", "mapping", None, m.note or None)
             if not todo:
                 continue
@@ -165,6 +175,7 @@ def link_delivery(
             # An edition narrower than this parent (one regency of a province) leaves the
             # parent's other children out of scope once all its own are linked.
             linked = {m.right for m in matches.values() if m.right}
+            taken |= linked
             partial = root_depth > _depth(k_parent) and not (set(candidates) - linked)
             for code, name in todo.items():
                 m = matches[code]
