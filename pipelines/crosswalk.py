@@ -185,7 +185,12 @@ def link_delivery(
                     row(level, code, parent, name, None, "out_of_scope", None, None,
                         f"edition {edition} covers only part of {k_parent}")
                 else:
-                    row(level, code, parent, name, None, m.status, None, None, m.note(candidates))
+                    note = m.note(candidates)
+                    if code in mapping:  # say why the mapping file did not settle it
+                        stale = mapping[code]
+                        note = (f"mapping line {stale.line} not applied: it names {stale.bps_name}"
+                                + (f"; {note}" if note else ""))
+                    row(level, code, parent, name, None, m.status, None, None, note)
     return rows
 
 

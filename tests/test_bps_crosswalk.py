@@ -96,6 +96,8 @@ def test_mapping_file_settles_unmatched_on_next_build(real_crosswalk, settings):
     assert rows["6403050008"] == ("mapped", "64.02.02.2009", "mapping")
     assert rows["6403080013"] == ("no_counterpart", None, "mapping")
     assert rows["6403090009"][0] == "unmatched"  # a mapping for another name is not applied
+    notes = {r[2]: r[6] for r in open_entries(con)}
+    assert notes["6403090009"].startswith("mapping line 4 not applied: it names SOMETHING ELSE")
     assert {r[2] for r in open_entries(con)} == {"6403020008", "6403090009"}
     assert not crosswalk_pending(con, settings)
 
