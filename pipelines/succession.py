@@ -67,9 +67,11 @@ def succession_rows(pairs: list[tuple]) -> list[tuple]:
     return out
 
 
-def rebuild_succession(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
-    """Replace core.region_code_succession from every loaded edition; rows written."""
-    pairs = con.execute(render_model(settings, "core", "region_edition_pair")).fetchall()
+def rebuild_succession(con: duckdb.DuckDBPyConnection, settings: Settings, refused: str) -> int:
+    """Replace core.region_code_succession from every loaded edition; rows written.
+    `refused`: the query of (edition_date, code) pairs to leave out of comparisons."""
+    pairs = con.execute(
+        render_model(settings, "core", "region_code_succession", refused=refused)).fetchall()
     rows = succession_rows(pairs)
     con.execute("DELETE FROM core.region_code_succession")
     if rows:

@@ -166,3 +166,20 @@ def test_an_edition_speaks_only_for_its_scope(con, settings):
         "SELECT change_kind, coalesce(old_code, new_code), from_edition_date::VARCHAR "
         "FROM core.region_code_succession ORDER BY ALL").fetchall()
     assert kinds == [("ended", "64.02.01.2001", "2020-01-01"), ("new", "64.02.01.2002", "2020-01-01")]
+
+
+def test_a_refused_row_does_not_end_its_region(con, settings):
+    folder = settings.landing / "registry" / "kemendagri"
+    folder.mkdir(parents=True)
+    (folder / "2020-01-01.csv").write_text(
+        "kode,nama\n64.02,Kab A\n64.02.01,Satu\n64.02.01.2001,Desa A\n64.02.01.2002,Desa B\n")
+    # The next edition lists 2002 with an empty name: quarantined, not ended.
+    (folder / "2024-01-01.csv").write_text(
+        "kode,nama\n64.02,Kab A\n64.02.01,Satu\n64.02.01.2001,Desa A\n64.02.01.2002,\n")
+    load_file(con, settings, kemendagri.DATASET, folder / "2020-01-01.csv", "2020-01-01")
+    result = load_file(con, settings, kemendagri.DATASET, folder / "2024-01-01.csv", "2024-01-01")
+    assert result.rows_quarantined == 1
+    assert con.execute(
+        "SELECT name, valid_from::VARCHAR, valid_to FROM core.dim_region WHERE code = '64.02.01.2002'"
+    ).fetchall() == [("Desa B", "2020-01-01", None)]
+    assert con.execute("SELECT count(*) FROM core.region_code_succession").fetchone() == (0,)

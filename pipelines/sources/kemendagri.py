@@ -38,11 +38,13 @@ def rebuild_history(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     """
     from pipelines.succession import rebuild_succession
 
+    refused = render_model(settings, "core", "region_edition_refused")
     con.execute("DELETE FROM core.dim_region")
     con.execute(
-        f"INSERT INTO core.dim_region BY NAME {render_model(settings, 'core', 'dim_region')}"
+        f"INSERT INTO core.dim_region BY NAME "
+        f"{render_model(settings, 'core', 'dim_region', refused=refused)}"
     )
-    rebuild_succession(con, settings)
+    rebuild_succession(con, settings, refused)
     (n,) = con.execute("SELECT count(*) FROM core.dim_region").fetchone()
     return n
 

@@ -13,13 +13,18 @@ scope AS (
     QUALIFY depth = min(depth) OVER (PARTITION BY edition_date)
 ),
 codes AS (SELECT DISTINCT code FROM core.region_edition),
--- Every (code, edition covering it): present with its attributes, or absent.
+unknown AS (
+{{ refused }}
+),
+-- Every (code, edition covering it): present with its attributes, or absent. A code
+-- whose row the edition's load quarantined is neither: that edition says nothing of it.
 observed AS (
     SELECT c.code, s.edition_date, r.name, r.level, r.parent_code, r.kind, r.load_id,
            r.code IS NOT NULL AS present
     FROM codes AS c
     JOIN scope AS s ON c.code = s.root OR starts_with(c.code, s.root || '.')
     LEFT JOIN core.region_edition AS r ON r.code = c.code AND r.edition_date = s.edition_date
+    ANTI JOIN unknown AS u ON u.code = c.code AND u.edition_date = s.edition_date
 ),
 changes AS (
     SELECT *,

@@ -1,3 +1,5 @@
+-- The input of core.region_code_succession: pipelines/succession.py pairs ended and
+-- new codes by name (in Python: small groups) and writes the table's rows.
 -- Consecutive editions to compare, per scope root of the later edition: the earlier
 -- edition is the latest one before it whose scope covers that root. Rows of both
 -- editions within the root, side by side (old_* NULL: new code; new_* NULL: ended).
@@ -18,17 +20,23 @@ pairs AS (
      AND (n.root = p.root OR starts_with(n.root, p.root || '.'))
     GROUP BY ALL
 ),
+unknown AS (
+{{ refused }}
+),
+-- A code whose row either edition quarantined is not compared: it neither ended nor is new.
 old AS (
     SELECT pr.*, r.* EXCLUDE (edition_date, load_id)
     FROM pairs AS pr JOIN core.region_edition AS r
       ON r.edition_date = pr.from_edition_date
      AND (r.code = pr.root OR starts_with(r.code, pr.root || '.'))
+    ANTI JOIN unknown AS u ON u.code = r.code AND u.edition_date = pr.to_edition_date
 ),
 new AS (
     SELECT pr.*, r.* EXCLUDE (edition_date, load_id)
     FROM pairs AS pr JOIN core.region_edition AS r
       ON r.edition_date = pr.to_edition_date
      AND (r.code = pr.root OR starts_with(r.code, pr.root || '.'))
+    ANTI JOIN unknown AS u ON u.code = r.code AND u.edition_date = pr.from_edition_date
 )
 SELECT
     coalesce(o.from_edition_date, n.from_edition_date) AS from_edition_date,
