@@ -23,6 +23,7 @@ import duckdb
 from pipelines.matching import match_names
 from pipelines.names import normalise_name
 from pipelines.settings import Settings
+from pipelines.tables import insert_rows
 from pipelines.warehouse import transaction
 
 LEVELS = ("province", "regency", "district", "village")
@@ -216,10 +217,7 @@ def build_crosswalk(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[
         counts[r[8]] += 1
     with transaction(con):
         con.execute("DELETE FROM core.bps_crosswalk")
-        if rows:
-            con.executemany(
-                f"INSERT INTO core.bps_crosswalk ({', '.join(COLUMNS)}, built_at) "
-                f"VALUES ({', '.join('?' * len(COLUMNS))}, now())", rows)
+        insert_rows(con, "core.bps_crosswalk", COLUMNS, rows, extra="now() AS built_at")
         con.execute(
             "INSERT INTO audit.crosswalk_build VALUES (now(), ?, ?, ?, ?)",
             [mapping_sha256(settings), len(rows), counts["matched"] + counts["mapped"],

@@ -12,6 +12,7 @@ import duckdb
 
 from pipelines.matching import match_names
 from pipelines.settings import Settings
+from pipelines.tables import insert_rows
 from pipelines.warehouse import render_model
 
 COLUMNS = (
@@ -74,10 +75,4 @@ def rebuild_succession(con: duckdb.DuckDBPyConnection, settings: Settings, refus
         render_model(settings, "core", "region_code_succession", refused=refused)).fetchall()
     rows = succession_rows(pairs)
     con.execute("DELETE FROM core.region_code_succession")
-    if rows:
-        con.executemany(
-            f"INSERT INTO core.region_code_succession ({', '.join(COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(COLUMNS))})",
-            rows,
-        )
-    return len(rows)
+    return insert_rows(con, "core.region_code_succession", COLUMNS, rows)
