@@ -8,13 +8,23 @@ to a core table it reads.
 import pendulum
 from airflow.sdk import dag, task
 
-from pipelines.assets import DIM_REGION, PARTNER_OUTAGE, PARTNER_SITE, PARTNER_SLA_REPORTED
+from pipelines.assets import (
+    BPS_CROSSWALK,
+    DIM_REGION,
+    PARTNER_OUTAGE,
+    PARTNER_SITE,
+    PARTNER_SLA_REPORTED,
+    VILLAGE_ATTRIBUTES,
+)
 
 
 @dag(
     dag_id="connectivity_marts",
     # Any one of them updated is reason enough to rebuild (| = any, a list would wait for all).
-    schedule=(DIM_REGION | PARTNER_SITE | PARTNER_OUTAGE | PARTNER_SLA_REPORTED),
+    schedule=(
+        DIM_REGION | VILLAGE_ATTRIBUTES | BPS_CROSSWALK
+        | PARTNER_SITE | PARTNER_OUTAGE | PARTNER_SLA_REPORTED
+    ),
     start_date=pendulum.datetime(2020, 1, 1, tz="Asia/Makassar"),
     catchup=False,
     max_active_runs=1,

@@ -14,7 +14,12 @@ from rich.console import Console
 console = Console(width=max(Console().width, 140))
 
 # Modules that add subcommands: each has register(subparsers).
-COMMAND_MODULES = ["pipelines.commands.core", "pipelines.commands.desk", "pipelines.commands.pln"]
+COMMAND_MODULES = [
+    "pipelines.commands.core",
+    "pipelines.commands.desk",
+    "pipelines.commands.registry",
+    "pipelines.commands.pln",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,12 @@
 """Place-name normalisation shared by every matcher (registry editions, BPS, PLN sites).
 
 Case, punctuation, spacing and common Indonesian spelling drift must not count as
-differences: `KOTABANGUN` = `Kota Bangun`, `SANGA-SANGA` = `Sanga Sanga`.
+differences: `KOTABANGUN` = `Kota Bangun`, `SANGA-SANGA` = `Sanga Sanga`,
+`Tani Bhakti` = `TANI BAKTI`, `SEI MERDEKA` = `Sungai Merdeka`,
+`Gas Alam Badak I` = `GAS ALAM BADAK SATU`, `Salo Cella` = `Sallo Cela`.
+
+Folding can only make two names equal, never different; matchers therefore treat a
+key shared by two candidates as ambiguous rather than picking one.
 """
 
 from __future__ import annotations
@@ -17,9 +22,25 @@ _SPELLING = [
     (re.compile(r"nj"), "ny"),
     (re.compile(r"sj"), "sy"),
     (re.compile(r"ch"), "kh"),
+    # Sanskrit-style aspirates are written both ways: Bhakti/Bakti, Bhuana/Buana.
+    (re.compile(r"([bdg])h"), r"\1"),
+    # Doubled consonants are a common variant (Sallo/Salo, Cella/Cela).
+    (re.compile(r"([b-df-hj-np-tv-z])\1"), r"\1"),
 ]
-# Administrative prefixes that some lists carry and others omit.
-_PREFIXES = re.compile(r"^(desa|kelurahan|kel|kecamatan|kec|kabupaten|kab|kota)\s+")
+# Administrative prefixes that some lists carry and others omit. Not "kota": it is also
+# part of place names (Kota Bangun), and stripping it made `Kota Bangun` != `KOTABANGUN`.
+_PREFIXES = re.compile(r"^(desa|kelurahan|kel|kecamatan|kec|kabupaten|kab)\s+")
+# Whole-word abbreviations and numerals, so `SEI` = `Sungai`, `I` = `Satu` = `1`.
+_WORDS = {
+    "sei": "sungai", "sg": "sungai", "sungei": "sungai",
+    "tg": "tanjung", "tj": "tanjung", "tanjong": "tanjung",
+    "kp": "kampung", "kpg": "kampung", "kampong": "kampung",
+    "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
+    "viii": "8", "ix": "9", "x": "10",
+    "satu": "1", "dua": "2", "tiga": "3", "empat": "4", "lima": "5",
+}
+# A glottal stop written as a final q is often dropped: Muara Tuboq / Muara Tubo.
+_FINAL_Q = re.compile(r"(?<=[aeiou])q\b")
 
 
 def normalise_name(name: str | None) -> str:
@@ -29,6 +50,25 @@ def normalise_name(name: str | None) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     text = _PREFIXES.sub("", text)
+    text = " ".join(_WORDS.get(word, word) for word in text.split())
+    text = _FINAL_Q.sub("", text)
     for pattern, repl in _SPELLING:
         text = pattern.sub(repl, text)
     return text.replace(" ", "")
+
+
+def similarity(a: str, b: str) -> float:
+    """1 - edit distance / longer length, on two keys from normalise_name: 1.0 is equal.
+
+    Plain edit distance, not Jaro-Winkler: a shared prefix must not make `Liang` look
+    like `Liang Ilir` or `Muara Jawa` like `Muara Jawa Pesisir`.
+    """
+    if not a and not b:
+        return 1.0
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return 1.0 - prev[-1] / max(len(a), len(b))

@@ -71,12 +71,10 @@ def load_dags(settings: Settings) -> dict:
 
 
 def registry_runs(settings: Settings) -> list[datetime]:
-    from pipelines.sources import kemendagri
-    from pipelines.warehouse import session
+    # Editions, BPS files, attributes or a changed BPS mapping file: one run loads them all.
+    from pipelines.sources import registry
 
-    with session(settings) as con:
-        pending = kemendagri.pending_editions(con, settings)
-    return [datetime.now(UTC)] if pending else []
+    return [datetime.now(UTC)] if registry.anything_pending(settings) else []
 
 
 def pln_runs(settings: Settings) -> list[datetime]:

@@ -88,23 +88,21 @@ def test_file_missing_a_column_is_rejected_whole(con, settings):
     assert con.execute("SELECT count(*) FROM core.dim_region").fetchone()[0] == 0
 
 
-def test_crash_before_publish_then_rerun_publishes_once(con, settings, monkeypatch):
-    from pipelines import batch
+def test_crash_mid_publish_then_rerun_publishes_once(con, settings):
+    import dataclasses
 
     text = "kode,nama\n64.02,Kab\n64.02.01,Satu\n"
     path = _land(settings, "2025-07-01.csv", text)
-
-    original = batch.default_publish
+    original = kemendagri.DATASET.publish
 
     def publish_then_crash(con_, settings_, dataset, load, valid):
-        original(con_, settings_, dataset, load, valid)
+        original(con_, settings_, dataset, load, valid)  # rows written, then the power goes
         raise RuntimeError("power cut during publish")
 
-    monkeypatch.setattr(batch, "default_publish", publish_then_crash)
+    crashing = dataclasses.replace(kemendagri.DATASET, publish=publish_then_crash)
     with pytest.raises(RuntimeError, match="power cut"):
-        _load(con, settings, path)
+        load_file(con, settings, crashing, path, "2025-07-01")
     assert con.execute("SELECT count(*) FROM core.dim_region").fetchone()[0] == 0
-    monkeypatch.setattr(batch, "default_publish", original)
     result = _load(con, settings, path)
     assert result.status == "published"
     assert con.execute("SELECT count(*) FROM core.dim_region").fetchone()[0] == 2

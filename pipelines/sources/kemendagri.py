@@ -10,7 +10,7 @@ import duckdb
 
 from pipelines import csvfiles
 from pipelines.audit import Load
-from pipelines.batch import Dataset
+from pipelines.batch import Dataset, default_publish
 from pipelines.settings import Settings
 from pipelines.warehouse import render_model
 
@@ -30,13 +30,42 @@ def stage_edition(
     con.execute(f"DROP TABLE {raw}")
 
 
+def rebuild_history(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
+    """Re-derive core.dim_region and core.region_code_succession from every edition.
+
+    Deterministic in the set of loaded editions, whatever order they arrived in.
+    Returns the rows of core.dim_region.
+    """
+    from pipelines.succession import rebuild_succession
+
+    refused = render_model(settings, "core", "region_edition_refused")
+    con.execute("DELETE FROM core.dim_region")
+    con.execute(
+        f"INSERT INTO core.dim_region BY NAME "
+        f"{render_model(settings, 'core', 'dim_region', refused=refused)}"
+    )
+    rebuild_succession(con, settings, refused)
+    (n,) = con.execute("SELECT count(*) FROM core.dim_region").fetchone()
+    return n
+
+
+def publish_edition(
+    con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: Load, valid: str,
+) -> int:
+    """Replace this edition in core.region_edition, then re-derive the history."""
+    n = default_publish(con, settings, dataset, load, valid)
+    rebuild_history(con, settings)
+    return n
+
+
 DATASET = Dataset(
     name="kemendagri_region",
     source="registry",
-    core_table="core.dim_region",
-    partition_column=None,
+    core_table="core.region_edition",
+    partition_column="edition_date",
     header=csvfiles.csv_header,
     stage=stage_edition,
+    publish=publish_edition,
 )
 
 
@@ -53,25 +82,7 @@ def landed_editions(settings: Settings) -> list[Path]:
     return sorted(folder.glob("*.csv"), key=edition_date) if folder.exists() else []
 
 
-def pending_editions(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:
-    """Landed editions whose bytes were never published."""
-    from pipelines.archive import sha256_of
-    from pipelines.audit import published_load_of
-
-    return [
-        p for p in landed_editions(settings)
-        if not published_load_of(con, DATASET.name, sha256_of(p))
-    ]
-
-
-def archive_new_editions(settings: Settings) -> list[str]:
-    """Archive every new edition, oldest first; the load ids to stage."""
-    from pipelines.batch import archive_step
-    from pipelines.warehouse import session
-
-    with session(settings) as con:
-        loads = [
-            archive_step(con, settings, DATASET, p, str(edition_date(p)))
-            for p in pending_editions(con, settings)
-        ]
-    return [load.load_id for load in loads if load.status == "running"]
+def registry_as_of(con: duckdb.DuckDBPyConnection, day: date | str) -> duckdb.DuckDBPyRelation:
+    """core.region_as_of for one day (sets the session variable the view reads)."""
+    con.execute("SET VARIABLE as_of = CAST(? AS DATE)", [str(day)])
+    return con.sql("SELECT * FROM core.region_as_of")
