@@ -142,28 +142,17 @@ def kpi_source(path: Path, delimiter: str) -> str:
 def stage_kpi(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
 ) -> None:
-    """One pass over the file into typed rows; _line comes free from the table's rowid.
-
-    Insertion order is kept while the table is written, so rowid is the record's position
-    in the file: the staging table is a view adding _line and load_id over it, with no
-    second pass to number the rows.
-    """
+    """One pass over the file into typed rows, numbered by line (header is line 1)."""
     delimiter = kpi_delimiter(path)
     select = render_model(
         settings, "staging", "stg_tower_kpi", source=kpi_source(path, delimiter),
-        day=load.partition_key, decimal_comma=delimiter == ";",
+        day=load.partition_key, load_id=load.load_id, decimal_comma=delimiter == ";",
     )
-    rows = f"{table}_rows"
-    con.execute("SET preserve_insertion_order = true")
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")  # a ts without offset is WITA
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {rows} AS {select}")
+        con.execute(f"CREATE TABLE {table} AS {select}")
     finally:
         con.execute("SET TimeZone = 'UTC'")
-    con.execute(
-        f"CREATE OR REPLACE VIEW {table} AS SELECT rowid + 2 AS _line, "
-        f"'{load.load_id}' AS load_id, * FROM {rows}"
-    )
 
 
 def read_lines(path: Path) -> list[str]:

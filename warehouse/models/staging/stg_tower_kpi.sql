@@ -17,6 +17,7 @@ WITH towers AS (
 ),
 typed AS (
     SELECT
+        r._line,
         r.tower_id,
         r.ts,
         r.status,
@@ -27,7 +28,8 @@ typed AS (
         TRY_CAST({% if decimal_comma %}replace(r.{{ col }}, ',', '.'){% else %}r.{{ col }}{% endif %} AS {{ type }}) AS {{ col }},
         {%- endfor %}
         t.tower_no
-    FROM {{ source }} AS r
+    -- numbered before the join, which does not keep the file's order
+    FROM (SELECT row_number() OVER () + 1 AS _line, * FROM {{ source }}) AS r
     LEFT JOIN towers AS t ON t.tower_id = r.tower_id
 ),
 placed AS (
@@ -37,6 +39,8 @@ placed AS (
     FROM typed
 )
 SELECT
+    _line,
+    '{{ load_id }}' AS load_id,
     tower_id,
     ts,
     measured_at,
