@@ -8,12 +8,12 @@ to a core table it reads.
 import pendulum
 from airflow.sdk import dag, task
 
-from pipelines.assets import DIM_REGION
+from pipelines.assets import DIM_REGION, TOWER_AVAILABILITY
 
 
 @dag(
     dag_id="connectivity_marts",
-    schedule=[DIM_REGION],
+    schedule=(DIM_REGION | TOWER_AVAILABILITY),
     start_date=pendulum.datetime(2020, 1, 1, tz="Asia/Makassar"),
     catchup=False,
     max_active_runs=1,

@@ -4,3 +4,7 @@ connectivity_marts is scheduled on them."""
 from airflow.sdk import Asset
 
 DIM_REGION = Asset("konektivitas://warehouse/core/dim_region")
+DIM_TOWER = Asset("konektivitas://warehouse/core/dim_tower")
+FCT_TOWER_KPI = Asset("konektivitas://warehouse/core/fct_tower_kpi_5min")
+FCT_TOWER_EVENT = Asset("konektivitas://warehouse/core/fct_tower_event")
+TOWER_AVAILABILITY = Asset("konektivitas://warehouse/marts/tower_availability")

@@ -24,9 +24,9 @@ class GenerateOptions:
 
 
 def generators() -> list[tuple[str, Callable[[GenerateOptions], list[Path]]]]:
-    from pipelines.generate import registry
+    from pipelines.generate import registry, towers
 
-    return [("registry", registry.generate)]
+    return [("registry", registry.generate), ("towers", towers.generate)]
 
 
 def generate(options: GenerateOptions, on_step: Callable[[str], None] | None = None) -> list[Path]:

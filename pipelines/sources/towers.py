@@ -316,3 +316,82 @@ def load_day(con: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> d
         results[name] = publish_step(con, settings, dataset, load)
     refresh_indicators(con, settings, day)
     return results
+
+
+# --- the DAG's tasks: each opens its own session -----------------------------------------
+
+def _each_load(settings: Settings, loads: dict[str, str], step) -> None:
+    """Run `step(con, settings, dataset, load)` on every load; raise after trying them all."""
+    from pipelines.batch import BatchRejected
+    from pipelines.warehouse import session
+
+    rejected = []
+    with session(settings) as con:
+        for name, load_id in loads.items():
+            dataset, _ = DAY_DATASETS[name]
+            try:
+                step(con, settings, dataset, audit.get_load(con, load_id))
+            except BatchRejected as exc:
+                rejected.append(str(exc))
+    if rejected:
+        raise BatchRejected("; ".join(rejected))
+
+
+def task_load_inventory(settings: Settings, day: date) -> int:
+    from pipelines.warehouse import session
+
+    with session(settings) as con:
+        return len(load_inventory(con, settings, day))
+
+
+def task_archive(settings: Settings, day: date) -> dict[str, str]:
+    from pipelines.warehouse import session
+
+    with session(settings) as con:
+        return archive_day(con, settings, day)
+
+
+def task_stage(settings: Settings, loads: dict[str, str]) -> dict[str, str]:
+    from pipelines.batch import stage_step
+
+    _each_load(settings, loads, stage_step)
+    return loads
+
+
+def task_validate(settings: Settings, loads: dict[str, str]) -> dict[str, str]:
+    from pipelines.batch import validate_step
+
+    _each_load(settings, loads, validate_step)
+    return loads
+
+
+def task_publish(settings: Settings, loads: dict[str, str]) -> dict[str, str]:
+    from pipelines.batch import publish_step
+
+    _each_load(settings, loads, publish_step)
+    return loads
+
+
+def task_indicators(settings: Settings, day: date) -> int:
+    from pipelines.warehouse import session
+
+    with session(settings) as con:
+        return refresh_indicators(con, settings, day)
+
+
+def pending_days(settings: Settings) -> list[date]:
+    """Days whose KPI or syslog file landed with bytes never published, oldest first."""
+    from pipelines.warehouse import session
+
+    days = {
+        file_date(p) for kind, ext in (("kpi", ".csv"), ("events", ".log"))
+        for p in _dated_files(settings.landing / "towers" / kind, (ext, f"{ext}.gz"))
+    }
+    with session(settings) as con:
+        return sorted(
+            d for d in days
+            if any(
+                (p := day_file(settings, kind, d)) is not None and not _is_published(con, ds, p)
+                for ds, kind in DAY_DATASETS.values()
+            )
+        )
