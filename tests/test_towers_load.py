@@ -112,7 +112,8 @@ def test_every_bad_row_kind_is_quarantined_with_its_reason(con, settings, landed
         first_bad + 10: ["status is not UP, DEGRADED or DOWN",
                          "power_source is not PLN, GENSET, SOLAR or BATTERY"],
         first_bad + 11: ["a value is not a number, or ts is not an ISO 8601 timestamp"],
-        first_bad + 12: ["a value is not a number, or ts is not an ISO 8601 timestamp"],
+        first_bad + 12: ["ts is empty or not an ISO 8601 timestamp",
+                         "a value is not a number, or ts is not an ISO 8601 timestamp"],
         first_bad + 13: ["tower_id is empty"],
     }
     assert got == expected

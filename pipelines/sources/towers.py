@@ -142,17 +142,25 @@ def kpi_source(path: Path, delimiter: str) -> str:
 def stage_kpi(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
 ) -> None:
-    """One pass over the file into typed rows, numbered by line (header is line 1)."""
+    """One pass over the file into `<table>_rows`; `table` is a view numbering its lines."""
     delimiter = kpi_delimiter(path)
+    rows = f"{table}_rows"
     select = render_model(
         settings, "staging", "stg_tower_kpi", source=kpi_source(path, delimiter),
-        day=load.partition_key, load_id=load.load_id, decimal_comma=delimiter == ";",
+        day=load.partition_key, decimal_comma=delimiter == ";",
     )
+    con.execute(f"DROP TABLE IF EXISTS {rows}")
+    con.execute("SET preserve_insertion_order = true")  # rowid = position in the file
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")  # a ts without offset is WITA
     try:
-        con.execute(f"CREATE TABLE {table} AS {select}")
+        con.execute(f"CREATE TABLE {rows} AS {select}")
     finally:
         con.execute("SET TimeZone = 'UTC'")
+    view = render_model(
+        settings, "staging", "stg_tower_kpi_batch", rows=rows, day=load.partition_key,
+        load_id=load.load_id,
+    )
+    con.execute(f"CREATE VIEW {table} AS {view}")
 
 
 def read_lines(path: Path) -> list[str]:

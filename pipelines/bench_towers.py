@@ -1,0 +1,194 @@
+"""Benchmark of the KPI path: `konektivitas bench towers --rows N`.
+
+Generates one day of N KPI rows, then times three ways of loading that same file,
+each in its own child process so that its peak memory is its own (the parent reads
+the child's peak resident set size, ru_maxrss, from os.wait4):
+
+- full: the pipeline's validated load of the day file: archive (sha256 + copy), parse,
+  validate against expectations/tower_kpi.json, quarantine, publish, daily and monthly
+  indicators (inventory loaded beforehand, untimed);
+- bare: DuckDB `CREATE TABLE AS SELECT * FROM read_csv(...)` of the file, nothing else;
+- naive: pandas read_csv, the same rules as columns in pandas, Great Expectations' pandas
+  engine validating the suite's column expectations, then an insert of the valid rows.
+
+Times are wall-clock seconds measured inside each child around the work only (not the
+interpreter start or imports).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+DAY = date(2026, 9, 1)
+VARIANTS = ("full", "bare", "naive")
+
+
+@dataclass(frozen=True)
+class Measure:
+    variant: str
+    rows: int
+    seconds: float
+    peak_rss_mib: float
+    detail: dict
+
+
+def prepare(home: Path, rows: int, seed: int = 7) -> Path:
+    """The day's KPI file (plain variant) and an inventory for ceil(rows / 288) towers."""
+    import duckdb
+
+    from pipelines.generate import towers as gen
+
+    towers = -(-rows // 288)
+    opts = gen.TowerOptions(towers=towers, gap_rate=0.0, events=False)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    gen.tower_table(con, seed, towers, ["64.02.01.2001"], DAY, 1)
+    gen.write_inventory(con, home, DAY, 1)
+    (path,) = gen.write_day(con, home, seed, DAY, opts, variants=set())
+    con.close()
+    return path
+
+
+def _child(variant: str, home: Path, path: Path) -> dict:
+    if variant == "bare":
+        return _bare(home, path)
+    if variant == "full":
+        return _full(home, path)
+    return _naive(home, path)
+
+
+def _bare(home: Path, path: Path) -> dict:
+    import duckdb
+
+    db = home / "bare.duckdb"
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    start = time.perf_counter()
+    con.execute(f"CREATE TABLE kpi AS SELECT * FROM read_csv('{path}')")
+    seconds = time.perf_counter() - start
+    (n,) = con.execute("SELECT count(*) FROM kpi").fetchone()
+    return {"seconds": seconds, "rows_loaded": n}
+
+
+def _full(home: Path, path: Path) -> dict:
+    from pipelines.batch import load_file
+    from pipelines.settings import get_settings
+    from pipelines.sources import towers
+    from pipelines.warehouse import connect
+
+    settings = get_settings(home)
+    con = connect(settings)
+    towers.load_inventory(con, settings, DAY)
+    start = time.perf_counter()
+    result = load_file(con, settings, towers.KPI, path, str(DAY))
+    towers.refresh_indicators(con, settings, DAY)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows_read": result.rows_read,
+            "rows_published": result.rows_published, "rows_quarantined": result.rows_quarantined}
+
+
+def _naive(home: Path, path: Path) -> dict:
+    import duckdb
+    import great_expectations as gx
+    import numpy as np
+    import pandas as pd
+
+    from pipelines.expectations import load_suite
+    from pipelines.settings import get_settings
+
+    settings = get_settings(home)
+    suite = load_suite(settings.expectations_dir, "tower_kpi")
+    inventory = pd.read_csv(next((home / "landing" / "towers" / "inventory").glob("*.csv")))
+    numeric = ["availability_pct", "latency_ms", "packet_loss_pct", "throughput_mbps",
+               "active_users", "rssi_dbm", "battery_v"]
+    start = time.perf_counter()
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    errors = pd.Series("", index=df.index)
+    for col in numeric:
+        values = pd.to_numeric(df[col].str.replace(",", "."), errors="coerce")
+        errors = errors.where(~(df[col].notna() & values.isna()), errors + f"{col};")
+        df[col] = values
+    df["measured_at"] = pd.to_datetime(df["ts"], utc=True, errors="coerce", format="ISO8601")
+    errors = errors.where(~(df["ts"].notna() & df["measured_at"].isna()), errors + "ts;")
+    df["_cast_errors"] = errors.replace("", None)
+    day_start = pd.Timestamp(f"{DAY}T00:00:00+08:00")
+    us = (df["measured_at"] - day_start) // pd.Timedelta(microseconds=1)
+    df["grid_offset_us"] = us % 300_000_000
+    df["days_from_file_day"] = np.floor(us / 86_400_000_000)
+    df["tower_in_inventory"] = df["tower_id"].isin(set(inventory["tower_id"]))
+    # the suite's column expectations, validated by GX's own pandas engine
+    ctx = gx.get_context(mode="ephemeral")
+    batch = (ctx.data_sources.add_pandas("naive").add_dataframe_asset("kpi")
+             .add_batch_definition_whole_dataframe("all").get_batch({"dataframe": df}))
+    expectations = [
+        {k: v for k, v in e.items() if k != "id"} for e in suite["expectations"]
+        if e["type"] != "unexpected_rows_expectation"
+    ]
+    gx_suite = gx.ExpectationSuite(name="tower_kpi_naive", expectations=expectations)
+    result = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"})
+    bad = np.zeros(len(df), dtype=bool)
+    for r in result.results:
+        index = r.result.get("unexpected_index_list") or []
+        bad[np.asarray([i if isinstance(i, int) else i.get("index", i) for i in index], dtype=int)] = True
+    bad |= df.duplicated(["tower_id", "measured_at"], keep="first").to_numpy()
+    valid = df[~bad]
+    con = duckdb.connect(str(home / "naive.duckdb"))
+    con.execute("CREATE OR REPLACE TABLE kpi AS SELECT * FROM valid")
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows_read": len(df), "rows_published": len(valid),
+            "rows_quarantined": int(bad.sum()), "gx_success": bool(result.success)}
+
+
+def measure(variant: str, home: Path, path: Path) -> Measure:
+    """Run one variant in a child process; its peak RSS comes from wait4."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.bench_towers", variant, str(home), str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    out, err = proc.stdout.read(), proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench variant {variant} failed: {err[-3000:]}")
+    detail = json.loads(out.strip().splitlines()[-1])
+    rows = detail.get("rows_read", detail.get("rows_loaded", 0))
+    return Measure(variant, rows, detail.pop("seconds"), usage.ru_maxrss / 1024, detail)
+
+
+def run(workdir: Path, rows: int, variants: tuple[str, ...] = VARIANTS) -> list[Measure]:
+    """Generate the file then measure each variant on it, in a fresh home each."""
+    import shutil
+
+    home = workdir / f"rows_{rows}"
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    path = prepare(home, rows)
+    results = []
+    for variant in variants:
+        for leftover in ("warehouse.duckdb", "warehouse.duckdb.wal", "archive", "gx", "reports"):
+            target = home / leftover
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+        results.append(measure(variant, home, path))
+    results[0].detail["file_mib"] = round(path.stat().st_size / 2**20, 1)
+    return results
+
+
+def main(argv: list[str]) -> int:
+    variant, home, path = argv
+    print(json.dumps(_child(variant, Path(home), Path(path))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
