@@ -3,7 +3,7 @@
 
 One run per local (WITA) day: waits for `landing/towers/kpi/<day>.csv[.gz]`,
 `landing/towers/events/<day>.log[.gz]` and an inventory snapshot in force, then
-inventory → archive → stage → validate (`expectations/tower_*.json`) → publish the
+inventory → archive → load: stage, validate (`expectations/tower_*.json`), publish the
 day's partition of `core.fct_tower_kpi_5min` and `core.fct_tower_event` → refresh the
 day's and month's tower indicators. Days are independent and idempotent: catchup and
 backfill run them in any order. Rejected rows are in `audit.quarantine`.
@@ -61,26 +61,13 @@ def tower_logs():
 
         return towers.task_archive(get_settings(), date.fromisoformat(day))
 
-    @task(pool="duckdb_writer")
-    def stage(loads: dict[str, str]) -> dict[str, str]:
-        from pipelines.settings import get_settings
-        from pipelines.sources import towers
-
-        return towers.task_stage(get_settings(), loads)
-
-    @task(pool="duckdb_writer")
-    def validate(loads: dict[str, str]) -> dict[str, str]:
-        from pipelines.settings import get_settings
-        from pipelines.sources import towers
-
-        return towers.task_validate(get_settings(), loads)
-
+    # stage → validate → publish in one session: KPI rows are staged in temporary storage
     @task(pool="duckdb_writer", outlets=[FCT_TOWER_KPI, FCT_TOWER_EVENT])
-    def publish(loads: dict[str, str]) -> dict[str, str]:
+    def load(loads: dict[str, str]) -> dict[str, dict]:
         from pipelines.settings import get_settings
         from pipelines.sources import towers
 
-        return towers.task_publish(get_settings(), loads)
+        return towers.task_load(get_settings(), loads)
 
     @task(pool="duckdb_writer", outlets=[TOWER_AVAILABILITY])
     def indicators(day: str) -> int:
@@ -92,8 +79,7 @@ def tower_logs():
         return towers.task_indicators(get_settings(), date.fromisoformat(day))
 
     day = load_inventory(wait_for_files())
-    published = publish(validate(stage(archive(day))))
-    published >> indicators(day)
+    load(archive(day)) >> indicators(day)
 
 
 tower_logs()

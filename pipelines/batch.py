@@ -57,8 +57,9 @@ def staging_table(dataset: Dataset, load_id: str) -> str:
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Drop a staged batch: a table, or a view over `<table>_rows` (a stage that numbers
-    rows by rowid rather than paying a second pass for a _line column)."""
+    """Drop a staged batch: a table, or a view over `<table>_rows`, in staging or in the
+    session's temporary storage (a stage that numbers rows by rowid rather than paying a
+    second pass for a _line column)."""
     schema, name = table.split(".", 1)
     kinds = con.execute(
         """SELECT table_name, table_type FROM information_schema.tables
@@ -67,6 +68,7 @@ def drop_staging(con: duckdb.DuckDBPyConnection, table: str) -> None:
     ).fetchall()
     for found, kind in sorted(kinds, key=lambda k: k[1] != "VIEW"):  # views first
         con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {schema}.{found}")
+    con.execute(f"DROP TABLE IF EXISTS temp.{name}_rows")
 
 
 def archive_step(

@@ -1,8 +1,9 @@
 """Benchmark of the KPI path: `konektivitas bench towers --rows N`.
 
 Generates one day of N KPI rows, then times three ways of loading that same file,
-each in its own child process so that its peak memory is its own (the parent reads
-the child's peak resident set size, ru_maxrss, from os.wait4):
+each in its own child process so that its peak memory is its own: the child reports
+its peak resident set size since exec (VmHWM of /proc/self/status; ru_maxrss would also
+count the parent's pages at fork time):
 
 - full: the pipeline's validated load of the day file: archive (sha256 + copy), parse,
   validate against expectations/tower_kpi.json, quarantine, publish, daily and monthly
@@ -147,19 +148,16 @@ def _naive(home: Path, path: Path) -> dict:
 
 
 def measure(variant: str, home: Path, path: Path) -> Measure:
-    """Run one variant in a child process; its peak RSS comes from wait4."""
-    proc = subprocess.Popen(
+    """Run one variant in a child process of its own."""
+    proc = subprocess.run(
         [sys.executable, "-m", "pipelines.bench_towers", variant, str(home), str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        capture_output=True, text=True, env={**os.environ, "KONEKTIVITAS_HOME": str(home)},
     )
-    out, err = proc.stdout.read(), proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise RuntimeError(f"bench variant {variant} failed: {err[-3000:]}")
-    detail = json.loads(out.strip().splitlines()[-1])
+        raise RuntimeError(f"bench variant {variant} failed: {proc.stderr[-3000:]}")
+    detail = json.loads(proc.stdout.strip().splitlines()[-1])
     rows = detail.get("rows_read", detail.get("rows_loaded", 0))
-    return Measure(variant, rows, detail.pop("seconds"), usage.ru_maxrss / 1024, detail)
+    return Measure(variant, rows, detail.pop("seconds"), detail.pop("peak_rss_mib"), detail)
 
 
 def run(workdir: Path, rows: int, variants: tuple[str, ...] = VARIANTS) -> list[Measure]:
@@ -184,9 +182,19 @@ def run(workdir: Path, rows: int, variants: tuple[str, ...] = VARIANTS) -> list[
     return results
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident set size since exec, in MiB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status: peak memory needs Linux")
+
+
 def main(argv: list[str]) -> int:
     variant, home, path = argv
-    print(json.dumps(_child(variant, Path(home), Path(path))))
+    result = _child(variant, Path(home), Path(path))
+    result["peak_rss_mib"] = peak_rss_mib()
+    print(json.dumps(result))
     return 0
 
 

@@ -25,6 +25,8 @@ from pipelines.warehouse import quote_literal, render_model
 WITA = ZoneInfo(LOCAL_TZ)
 SOURCE = "towers"
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(csv|log)(\.gz)?$")
+# DuckDB's memory limit while loading KPIs: past it, staged rows spill to disk.
+MEMORY_LIMIT = os.environ.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "1GB")
 # How long after its day ends a day's files may still land before the wait gives up.
 WAIT_HOURS = float(os.environ.get("KONEKTIVITAS_TOWER_WAIT_HOURS", "12"))
 
@@ -142,18 +144,25 @@ def kpi_source(path: Path, delimiter: str) -> str:
 def stage_kpi(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
 ) -> None:
-    """One pass over the file into `<table>_rows`; `table` is a view numbering its lines."""
+    """One pass over the file into a temporary table; `table` is a view numbering its lines.
+
+    The typed rows live in this session's temporary storage (memory, spilling to disk past
+    the memory limit): they are read twice more, by validate and publish, and never need
+    compressing onto disk. So stage, validate and publish of a KPI load run in one session
+    (`load_loads`); a retry starts again from the archived file.
+    """
     delimiter = kpi_delimiter(path)
-    rows = f"{table}_rows"
+    rows = f"temp.{table.split('.', 1)[1]}_rows"
     select = render_model(
         settings, "staging", "stg_tower_kpi", source=kpi_source(path, delimiter),
         day=load.partition_key, decimal_comma=delimiter == ";",
     )
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"DROP TABLE IF EXISTS {rows}")
     con.execute("SET preserve_insertion_order = true")  # rowid = position in the file
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")  # a ts without offset is WITA
     try:
-        con.execute(f"CREATE TABLE {rows} AS {select}")
+        con.execute(f"CREATE TEMP TABLE {rows.split('.', 1)[1]} AS {select}")
     finally:
         con.execute("SET TimeZone = 'UTC'")
     view = render_model(
@@ -359,25 +368,19 @@ def task_archive(settings: Settings, day: date) -> dict[str, str]:
         return archive_day(con, settings, day)
 
 
-def task_stage(settings: Settings, loads: dict[str, str]) -> dict[str, str]:
-    from pipelines.batch import stage_step
+def task_load(settings: Settings, loads: dict[str, str]) -> dict[str, dict]:
+    """Stage, validate and publish each archived load in one session (see stage_kpi)."""
+    from pipelines.batch import publish_step, stage_step, validate_step
 
-    _each_load(settings, loads, stage_step)
-    return loads
+    results: dict[str, dict] = {}
 
+    def load_one(con, settings, dataset, load) -> None:
+        stage_step(con, settings, dataset, load)
+        validate_step(con, settings, dataset, load)
+        results[dataset.name] = publish_step(con, settings, dataset, load).__dict__
 
-def task_validate(settings: Settings, loads: dict[str, str]) -> dict[str, str]:
-    from pipelines.batch import validate_step
-
-    _each_load(settings, loads, validate_step)
-    return loads
-
-
-def task_publish(settings: Settings, loads: dict[str, str]) -> dict[str, str]:
-    from pipelines.batch import publish_step
-
-    _each_load(settings, loads, publish_step)
-    return loads
+    _each_load(settings, loads, load_one)
+    return results
 
 
 def task_indicators(settings: Settings, day: date) -> int:
