@@ -160,8 +160,11 @@ def measure(variant: str, home: Path, path: Path) -> Measure:
     return Measure(variant, rows, detail.pop("seconds"), detail.pop("peak_rss_mib"), detail)
 
 
-def run(workdir: Path, rows: int, variants: tuple[str, ...] = VARIANTS) -> list[Measure]:
-    """Generate the file then measure each variant on it, in a fresh home each."""
+def run(workdir: Path, rows: int, repeat: int = 1,
+        variants: tuple[str, ...] = VARIANTS) -> tuple[list[Measure], float]:
+    """Generate the file, then measure each variant on it `repeat` times, interleaved
+    (full, bare, naive, full, bare, ...) so that load from other processes on the machine
+    hits all variants alike. Returns the measures and the file's size in MiB."""
     import shutil
 
     home = workdir / f"rows_{rows}"
@@ -170,16 +173,58 @@ def run(workdir: Path, rows: int, variants: tuple[str, ...] = VARIANTS) -> list[
     home.mkdir(parents=True)
     path = prepare(home, rows)
     results = []
-    for variant in variants:
-        for leftover in ("warehouse.duckdb", "warehouse.duckdb.wal", "archive", "gx", "reports"):
-            target = home / leftover
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-        results.append(measure(variant, home, path))
-    results[0].detail["file_mib"] = round(path.stat().st_size / 2**20, 1)
-    return results
+    for _ in range(repeat):
+        for variant in variants:
+            for leftover in ("warehouse.duckdb", "warehouse.duckdb.wal", "warehouse.duckdb.tmp",
+                             "archive", "gx", "reports", "bare.duckdb", "naive.duckdb"):
+                target = home / leftover
+                if target.is_dir():
+                    shutil.rmtree(target)
+                elif target.exists():
+                    target.unlink()
+            results.append(measure(variant, home, path))
+    return results, path.stat().st_size / 2**20
+
+
+def summarise(measures: list[Measure]) -> dict[str, dict[str, float]]:
+    """Per variant: best and median seconds, and the largest peak RSS over the repeats."""
+    from statistics import median
+
+    out = {}
+    for variant in dict.fromkeys(m.variant for m in measures):
+        mine = [m for m in measures if m.variant == variant]
+        out[variant] = {
+            "rows": mine[0].rows,
+            "best_s": min(m.seconds for m in mine),
+            "median_s": median(m.seconds for m in mine),
+            "peak_rss_mib": max(m.peak_rss_mib for m in mine),
+            **{k: v for k, v in mine[0].detail.items() if k.startswith("rows_")},
+        }
+    return out
+
+
+def report(rows: int, file_mib: float, summary: dict[str, dict[str, float]], repeat: int) -> str:
+    """The benchmark's printed table (Markdown), with the ratios the targets speak of."""
+    full, bare = summary["full"], summary["bare"]
+    lines = [
+        f"### {rows:,} KPI rows ({file_mib:.0f} MiB CSV), best / median of {repeat}",
+        "",
+        "| variant | best s | median s | peak RSS MiB | rows published | rows quarantined |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for variant, m in summary.items():
+        lines.append(
+            f"| {variant} | {m['best_s']:.2f} | {m['median_s']:.2f} | {m['peak_rss_mib']:.0f} | "
+            f"{m.get('rows_published', m.get('rows_loaded', ''))} | {m.get('rows_quarantined', '-')} |"
+        )
+    lines += ["", f"- full / bare: {full['best_s'] / bare['best_s']:.2f}x (best), "
+              f"{full['median_s'] / bare['median_s']:.2f}x (median); target <= 1.5x"]
+    if "naive" in summary:
+        naive = summary["naive"]
+        lines.append(f"- naive / full: {naive['best_s'] / full['best_s']:.2f}x (best), "
+                     f"{naive['median_s'] / full['median_s']:.2f}x (median); target >= 3x")
+    lines.append(f"- full load peak RSS: {full['peak_rss_mib']:.0f} MiB; target < 1536 MiB")
+    return "\n".join(lines)
 
 
 def peak_rss_mib() -> float:

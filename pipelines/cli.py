@@ -13,7 +13,7 @@ from rich.console import Console
 console = Console()
 
 # Modules that add subcommands: each has register(subparsers).
-COMMAND_MODULES = ["pipelines.commands.core"]
+COMMAND_MODULES = ["pipelines.commands.core", "pipelines.commands.bench"]
 
 
 def build_parser() -> argparse.ArgumentParser:
