@@ -26,7 +26,7 @@ WITA = ZoneInfo(LOCAL_TZ)
 SOURCE = "towers"
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(csv|log)(\.gz)?$")
 # DuckDB's memory limit while loading KPIs: past it, staged rows spill to disk.
-MEMORY_LIMIT = os.environ.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "1GB")
+MEMORY_LIMIT = os.environ.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "800MB")
 # How long after its day ends a day's files may still land before the wait gives up.
 WAIT_HOURS = float(os.environ.get("KONEKTIVITAS_TOWER_WAIT_HOURS", "12"))
 
