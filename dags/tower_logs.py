@@ -12,7 +12,7 @@ backfill run them in any order. Rejected rows are in `audit.quarantine`.
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, PokeReturnValue, dag, task
 
-from pipelines.assets import FCT_TOWER_EVENT, FCT_TOWER_KPI, TOWER_AVAILABILITY
+from pipelines.assets import DIM_TOWER, FCT_TOWER_EVENT, FCT_TOWER_KPI, TOWER_AVAILABILITY
 
 WAIT_TIMEOUT_S = 48 * 3600  # a backstop: the poke itself fails with the clear message first
 
@@ -42,7 +42,7 @@ def tower_logs():
             raise AirflowSensorTimeout(str(exc)) from exc
         return PokeReturnValue(is_done=landed, xcom_value=str(day))
 
-    @task(pool="duckdb_writer")
+    @task(pool="duckdb_writer", outlets=[DIM_TOWER])
     def load_inventory(day: str) -> str:
         from datetime import date
 
