@@ -131,7 +131,9 @@ def test_every_bad_row_kind_is_quarantined_with_its_reason(con, settings, landed
         [result.load_id],
     ).fetchone()
     assert dup == 2
-    assert (settings.data_docs / "index.html").exists()
+    # The three suites' results are in Data Docs, rendered by GX from what DuckDB computed.
+    index = (settings.data_docs / "index.html").read_text()
+    assert all(name in index for name in ("tower_kpi", "tower_event", "tower_inventory"))
 
 
 def test_file_without_a_required_column_is_rejected_whole(con, settings, landed):
