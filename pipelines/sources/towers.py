@@ -152,7 +152,7 @@ def stage_kpi(
     (`load_loads`); a retry starts again from the archived file.
     """
     delimiter = kpi_delimiter(path)
-    rows = f"temp.{table.split('.', 1)[1]}_rows"
+    rows = kpi_rows_table(table)
     select = render_model(
         settings, "staging", "stg_tower_kpi", source=kpi_source(path, delimiter),
         day=load.partition_key, decimal_comma=delimiter == ";",
@@ -170,6 +170,11 @@ def stage_kpi(
         load_id=load.load_id,
     )
     con.execute(f"CREATE VIEW {table} AS {view}")
+
+
+def kpi_rows_table(table: str) -> str:
+    """The session-temporary table holding the typed rows behind the staging view `table`."""
+    return f"temp.{table.split('.', 1)[1]}_rows"
 
 
 def read_lines(path: Path) -> list[str]:
@@ -240,6 +245,24 @@ def replace_partition(
     return n
 
 
+def publish_kpi(
+    con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
+    valid: str,
+) -> int:
+    """Publish from the staged rows table itself rather than its view: the view's inventory
+    lookup is for validation only, and skipping it saves a join over every row.
+    `rowid + 2` is the line number exactly as stg_tower_kpi_batch.sql defines it."""
+    from pipelines.batch import staging_table
+
+    rows = kpi_rows_table(staging_table(dataset, load.load_id))
+    direct = (
+        f"(SELECT s.rowid + 2 AS _line, s.* FROM {rows} AS s ANTI JOIN "
+        f"(SELECT record_no FROM audit.quarantine WHERE load_id = '{load.load_id}') AS q "
+        "ON s.rowid + 2 = q.record_no)"
+    )
+    return replace_partition(con, settings, dataset, load, direct)
+
+
 def publish_inventory(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
     valid: str,
@@ -264,7 +287,7 @@ INVENTORY = Dataset(
 )
 KPI = Dataset(
     name="tower_kpi", source=SOURCE, core_table="core.fct_tower_kpi_5min",
-    partition_column="kpi_date", header=kpi_header, stage=stage_kpi, publish=replace_partition,
+    partition_column="kpi_date", header=kpi_header, stage=stage_kpi, publish=publish_kpi,
 )
 EVENTS = Dataset(
     name="tower_event", source=SOURCE, core_table="core.fct_tower_event",
