@@ -11,9 +11,11 @@ from airflow.sdk import dag, task
 from pipelines.assets import (
     BPS_CROSSWALK,
     DIM_REGION,
+    DIM_TOWER,
     PARTNER_OUTAGE,
     PARTNER_SITE,
     PARTNER_SLA_REPORTED,
+    TOWER_AVAILABILITY,
     VILLAGE_ATTRIBUTES,
 )
 
@@ -23,6 +25,7 @@ from pipelines.assets import (
     # Any one of them updated is reason enough to rebuild (| = any, a list would wait for all).
     schedule=(
         DIM_REGION | VILLAGE_ATTRIBUTES | BPS_CROSSWALK
+        | DIM_TOWER | TOWER_AVAILABILITY
         | PARTNER_SITE | PARTNER_OUTAGE | PARTNER_SLA_REPORTED
     ),
     start_date=pendulum.datetime(2020, 1, 1, tz="Asia/Makassar"),

@@ -56,6 +56,21 @@ def staging_table(dataset: Dataset, load_id: str) -> str:
     return f"staging.{dataset.name}_{load_id}"
 
 
+def drop_staging(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop a staged batch: a table, or a view over `<table>_rows`, in staging or in the
+    session's temporary storage (a stage that numbers rows by rowid rather than paying a
+    second pass for a _line column)."""
+    schema, name = table.split(".", 1)
+    kinds = con.execute(
+        """SELECT table_name, table_type FROM information_schema.tables
+           WHERE table_schema = ? AND table_name IN (?, ?)""",
+        [schema, name, f"{name}_rows"],
+    ).fetchall()
+    for found, kind in sorted(kinds, key=lambda k: k[1] != "VIEW"):  # views first
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {schema}.{found}")
+    con.execute(f"DROP TABLE IF EXISTS temp.{name}_rows")
+
+
 def archive_step(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, path: Path,
     partition_key: str,
@@ -101,7 +116,7 @@ def stage_step(
             f"found {', '.join(found) or 'none'}. Nothing of it was loaded.",
         )
     table = staging_table(dataset, load.load_id)
-    con.execute(f"DROP TABLE IF EXISTS {table}")
+    drop_staging(con, table)
     try:
         dataset.stage(con, settings, path, table, load)
     except BatchRejected as exc:
@@ -175,7 +190,7 @@ def publish_step(
             )
         audit.supersede_partition(con, dataset.name, load.partition_key, load.load_id)
         audit.finish_load(con, load.load_id, "published", None, published, quarantined)
-    con.execute(f"DROP TABLE IF EXISTS {table}")
+    drop_staging(con, table)
     return LoadResult(load.load_id, "published", read, published, quarantined)
 
 

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "pipelines.commands.desk",
     "pipelines.commands.registry",
     "pipelines.commands.pln",
+    "pipelines.commands.bench",
 ]
 
 

@@ -52,8 +52,18 @@ def build_mart(con: duckdb.DuckDBPyConnection, settings: Settings, name: str, **
     select = render_model(
         settings, "marts", name, thresholds=settings.thresholds, local_tz=LOCAL_TZ, **params
     )
+    # A mart declared (and commented) by a migration keeps its table: refill it.
+    declared = con.execute(
+        """SELECT count(*) FROM duckdb_tables()
+           WHERE schema_name = 'marts' AND table_name = ? AND comment IS NOT NULL""",
+        [name],
+    ).fetchone()[0]
     with transaction(con):
-        con.execute(f"CREATE OR REPLACE TABLE marts.{name} AS {select}")
+        if declared:
+            con.execute(f"DELETE FROM marts.{name}")
+            con.execute(f"INSERT INTO marts.{name} BY NAME {select}")
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE marts.{name} AS {select}")
         apply_docs(con, f"marts.{name}", select)
     (n,) = con.execute(f"SELECT count(*) FROM marts.{name}").fetchone()
     return n

@@ -93,9 +93,16 @@ def pln_runs(settings: Settings) -> list[datetime]:
     return [datetime.now(UTC)] if configured or reports else []
 
 
+def tower_runs(settings: Settings) -> list[datetime]:
+    from pipelines.sources import towers
+
+    return [towers.local_midnight(day) for day in towers.pending_days(settings)]
+
+
 # Each source DAG and the logical dates that have landed data not yet loaded, in order.
 PLANS: list[tuple[str, Callable[[Settings], list[datetime]]]] = [
     ("village_registry", registry_runs),
+    ("tower_logs", tower_runs),
     ("pln_partner", pln_runs),
 ]
 MARTS_DAG = "connectivity_marts"

@@ -30,14 +30,18 @@ def quarantine_rows(
     row_rules = [r for r in rules if r.predicate]
     if not row_rules:
         return
+    # Each predicate is evaluated once per row (as a flag), then reasons are built for the
+    # broken rows only: a cross-row rule (a subquery) must not run twice on millions of rows.
+    flags = ", ".join(f"coalesce({r.predicate}, FALSE) AS _rule_{i}" for i, r in enumerate(row_rules))
     reasons = ", ".join(
-        f"CASE WHEN {r.predicate} THEN {_lit(r.rule)} END" for r in row_rules
+        f"CASE WHEN _rule_{i} THEN {_lit(r.rule)} END" for i, r in enumerate(row_rules)
     )
-    any_broken = " OR ".join(f"coalesce({r.predicate}, FALSE)" for r in row_rules)
+    any_broken = " OR ".join(f"_rule_{i}" for i in range(len(row_rules)))
     con.execute(
         f"""INSERT INTO audit.quarantine
-            SELECT ?, ?, _line, list_filter([{reasons}], x -> x IS NOT NULL), to_json(t), now()
-            FROM {table} AS t WHERE {any_broken}""",
+            SELECT ?, ?, _line, list_filter([{reasons}], x -> x IS NOT NULL), to_json(_record), now()
+            FROM (SELECT t._line, t AS _record, {flags} FROM {table} AS t)
+            WHERE {any_broken}""",
         [load_id, dataset],
     )
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from browser import screenshot
+
 from pipelines.report.data import ReportData
 from pipelines.report.render import render_html
 from pipelines.report.svg import STATUS_COLOURS
-from tests.browser import screenshot
 
 
 def sample_data() -> ReportData:

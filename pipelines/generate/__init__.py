@@ -24,10 +24,10 @@ class GenerateOptions:
 
 
 def generators() -> list[tuple[str, Callable[[GenerateOptions], list[Path]]]]:
-    from pipelines.generate import pln, registry
+    from pipelines.generate import pln, registry, towers
 
-    # registry first: the partner generator reads the edition it wrote
-    return [("registry", registry.generate), ("pln", pln.generate)]
+    # registry first: the tower and partner generators read the edition it wrote
+    return [("registry", registry.generate), ("towers", towers.generate), ("pln", pln.generate)]
 
 
 def generate(options: GenerateOptions, on_step: Callable[[str], None] | None = None) -> list[Path]:

@@ -1,0 +1,44 @@
+"""bench: time the pipeline's bulk paths against simpler ways of doing the same."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from pipelines.cli import console
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench", help="benchmarks")
+    family = p.add_subparsers(dest="bench", required=True)
+    t = family.add_parser(
+        "towers", help="full validated KPI load vs bare DuckDB load vs pandas + GX-pandas",
+    )
+    t.add_argument("--rows", type=int, action="append",
+                   help="KPI rows of the day file (repeatable: --rows 1000000 --rows 10000000)")
+    t.add_argument("--repeat", type=int, default=1, help="runs of each variant, interleaved")
+    t.add_argument("--no-naive", action="store_true", help="skip the pandas + GX-pandas variant")
+    t.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp dir)")
+    t.set_defaults(func=cmd_bench_towers)
+
+
+def cmd_bench_towers(args: argparse.Namespace) -> int:
+    from pipelines import bench_towers
+
+    variants = ("full", "bare") if args.no_naive else bench_towers.VARIANTS
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="konektivitas-bench-"))
+    peaks = {}
+    for rows in args.rows or [1_000_000]:
+        console.print(f"generating {rows:,} rows in {workdir} ...")
+        measures, file_mib = bench_towers.run(workdir, rows, args.repeat, variants)
+        summary = bench_towers.summarise(measures)
+        peaks[rows] = summary["full"]["peak_rss_mib"]
+        print(bench_towers.report(rows, file_mib, summary, args.repeat), flush=True)
+    if len(peaks) > 1:
+        (lo, lo_peak), (hi, hi_peak) = min(peaks.items()), max(peaks.items())
+        print(
+            f"full load peak RSS grows {hi_peak / lo_peak:.2f}x for {hi / lo:.0f}x the rows "
+            f"({lo:,} -> {hi:,}): {'sub-linear' if hi_peak / lo_peak < hi / lo else 'NOT sub-linear'}"
+        )
+    return 0

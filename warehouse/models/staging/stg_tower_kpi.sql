@@ -1,0 +1,49 @@
+-- Typed KPI samples of one file (SOURCES.md 2b), in the single pass that reads the file.
+-- Values arrive as text, so a bad value becomes a quarantined row, never a failed file:
+-- each failed cast is named, with its text, in _cast_errors. The caller sets the session
+-- TimeZone to WITA while this runs, so a ts without offset is read as WITA.
+-- Nothing here may reorder rows (no join, no window): the table's rowid is the record's
+-- position in the file, which stg_tower_kpi_batch turns into its line number.
+{%- set numeric = [
+    ("availability_pct", "DOUBLE"), ("latency_ms", "DOUBLE"), ("packet_loss_pct", "DOUBLE"),
+    ("throughput_mbps", "DOUBLE"), ("active_users", "INTEGER"), ("rssi_dbm", "DOUBLE"),
+    ("battery_v", "DOUBLE"),
+] %}
+WITH typed AS (
+    SELECT
+        tower_id,
+        ts,
+        status,
+        power_source,
+        TRY_CAST(ts AS TIMESTAMPTZ) AS measured_at,
+        {%- for col, type in numeric %}
+        {{ col }} AS {{ col }}_text,
+        TRY_CAST({% if decimal_comma %}replace({{ col }}, ',', '.'){% else %}{{ col }}{% endif %} AS {{ type }}) AS {{ col }},
+        {%- endfor %}
+    FROM {{ source }}
+),
+placed AS (
+    SELECT *,
+           -- microseconds since local midnight of the file's day
+           epoch_us(measured_at) - epoch_us(TIMESTAMPTZ '{{ day }} 00:00:00+08:00') AS us_into_day
+    FROM typed
+)
+SELECT
+    tower_id,
+    measured_at,
+    status,
+    {%- for col, type in numeric %}
+    {{ col }},
+    {%- endfor %}
+    power_source,
+    us_into_day % 300000000 AS grid_offset_us,
+    CAST(floor(us_into_day / 86400000000.0) AS INTEGER) AS days_from_file_day,
+    CASE WHEN us_into_day >= 0 AND us_into_day < 86400000000 AND us_into_day % 300000000 = 0
+         THEN CAST(us_into_day // 300000000 AS SMALLINT) END AS slot,
+    nullif(concat_ws(', ',
+        CASE WHEN ts IS NOT NULL AND measured_at IS NULL THEN 'ts=' || ts END
+        {%- for col, type in numeric %},
+        CASE WHEN {{ col }}_text IS NOT NULL AND {{ col }} IS NULL THEN '{{ col }}=' || {{ col }}_text END
+        {%- endfor %}
+    ), '') AS _cast_errors
+FROM placed
