@@ -1,8 +1,9 @@
 """
 ### Connectivity marts
 
-Rebuilds the marts (`warehouse/models/marts/`) whenever a source DAG publishes
-to a core table it reads.
+Runs when any source DAG publishes a table the marts read. It rebuilds the reference
+marts, then only the months that new loads touched (`audit.mart_build` records which
+and why), then writes the latest month's report to `reports/`.
 """
 
 import pendulum
@@ -24,8 +25,7 @@ from pipelines.assets import (
     dag_id="connectivity_marts",
     # Any one of them updated is reason enough to rebuild (| = any, a list would wait for all).
     schedule=(
-        DIM_REGION | VILLAGE_ATTRIBUTES | BPS_CROSSWALK
-        | DIM_TOWER | TOWER_AVAILABILITY
+        DIM_REGION | VILLAGE_ATTRIBUTES | BPS_CROSSWALK | DIM_TOWER | TOWER_AVAILABILITY
         | PARTNER_SITE | PARTNER_OUTAGE | PARTNER_SLA_REPORTED
     ),
     start_date=pendulum.datetime(2020, 1, 1, tz="Asia/Makassar"),
@@ -36,13 +36,28 @@ from pipelines.assets import (
 )
 def connectivity_marts():
     @task(pool="duckdb_writer")
-    def build_marts() -> dict[str, int]:
-        from pipelines.marts import build_marts
+    def build_partner_marts() -> dict[str, int]:
+        from pipelines.connectivity import build_whole_marts
         from pipelines.settings import get_settings
 
-        return build_marts(get_settings())
+        return build_whole_marts(get_settings())
 
-    build_marts()
+    @task(pool="duckdb_writer")
+    def build_stale_months() -> list[str]:
+        from pipelines.connectivity import build_stale_months
+        from pipelines.settings import get_settings
+
+        return [m.isoformat() for m in build_stale_months(get_settings())]
+
+    @task
+    def write_report(months: list[str]) -> str | None:
+        from pipelines.report.render import write_latest_report
+        from pipelines.settings import get_settings
+
+        path = write_latest_report(get_settings())
+        return str(path) if path else None
+
+    write_report(build_partner_marts() >> build_stale_months())
 
 
 connectivity_marts()

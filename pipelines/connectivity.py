@@ -26,6 +26,9 @@ MONTHLY_MARTS: tuple[str, ...] = (
 # Rebuilt whole on every build: small, and every month reads them.
 REFERENCE_MARTS: tuple[str, ...] = ("region_code_current", "indicator_metadata")
 
+# Small marts rebuilt whole on every run, before the months (each covers every month).
+WHOLE_MARTS: tuple[str, ...] = ("district_village_count", "partner_sla_monthly")
+
 # Datasets whose partition key is a local day or month that bounds the reporting period.
 PERIOD_DATASETS = ("tower_kpi", "pln_sla_report")
 # Datasets whose partition touches only its own month; anything else touches every month
@@ -138,3 +141,10 @@ def build_stale_months(settings: Settings) -> list[date]:
             [list(REFERENCE_MARTS), newest],
         )
     return list(stale)
+
+
+def build_whole_marts(settings: Settings) -> dict[str, int]:
+    from pipelines.marts import build_mart
+
+    with session(settings) as con:
+        return {name: build_mart(con, settings, name) for name in WHOLE_MARTS}

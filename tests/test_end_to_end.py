@@ -39,7 +39,8 @@ def _counts(home: Path) -> dict[str, object]:
 
 def test_generate_run_and_rerun_through_airflow(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    gen = _cli("generate", home=home)
+    # A few days across a month end keep the run short and still give two months.
+    gen = _cli("generate", "--start", "2026-09-29", "--days", "3", home=home)
     assert gen.returncode == 0, gen.stdout + gen.stderr
     first = _cli("run", home=home)
     assert first.returncode == 0, first.stdout + first.stderr
@@ -51,3 +52,25 @@ def test_generate_run_and_rerun_through_airflow(tmp_path: Path) -> None:
     second = _cli("run", home=home)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _counts(home) == after_first
+    _statistician_desk_works(home)
+
+
+def _statistician_desk_works(home: Path) -> None:
+    """docs, query, export and report on the home the run built."""
+    assert (home / "reports" / "connectivity_2026-10.html").exists()  # written by the marts DAG
+    docs = _cli("docs", home=home)
+    assert docs.returncode == 0 and "undocumented" not in docs.stdout, docs.stdout + docs.stderr
+    assert "marts.village_connectivity_monthly" in (
+        home / "reports" / "dictionary" / "data_dictionary.md").read_text()
+    query = _cli("query", "SELECT month_date, villages_total FROM marts.regency_connectivity_monthly"
+                 " ORDER BY month_date", "--out", str(home / "q.csv"), home=home)
+    assert query.returncode == 0, query.stdout + query.stderr
+    assert (home / "q.csv").read_text().splitlines()[1].startswith("2026-09-01,")
+    export = _cli("export", "--month", "2026-10", home=home)
+    assert export.returncode == 0, export.stdout + export.stderr
+    out = home / "reports" / "exports" / "2026-10"
+    assert (out / "village_connectivity_monthly.parquet").exists()
+    assert (out / "konektivitas_2026-10.xlsx").exists()
+    report = _cli("report", "--month", "2026-09", home=home)
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert "September 2026" in (home / "reports" / "connectivity_2026-09.html").read_text()

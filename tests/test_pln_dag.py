@@ -21,7 +21,7 @@ from pipelines.warehouse import session
 
 @pytest.mark.slow
 def test_pln_partner_dag_runs_end_to_end(settings, tmp_path):
-    generate(GenerateOptions(home=settings.home, days=31))
+    generate(GenerateOptions(home=settings.home, days=31), only=("registry", "pln"))
     faults = Faults(rate_limit_first=1, retry_after_s=1, error_every=5, duplicate_across_pages=True)
     env = {
         **os.environ,

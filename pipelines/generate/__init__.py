@@ -5,7 +5,7 @@ Each source has its own module; `generate` runs them all into a home's landing z
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,9 +30,15 @@ def generators() -> list[tuple[str, Callable[[GenerateOptions], list[Path]]]]:
     return [("registry", registry.generate), ("towers", towers.generate), ("pln", pln.generate)]
 
 
-def generate(options: GenerateOptions, on_step: Callable[[str], None] | None = None) -> list[Path]:
+def generate(
+    options: GenerateOptions, on_step: Callable[[str], None] | None = None,
+    only: Collection[str] | None = None,
+) -> list[Path]:
+    """Every source's deliveries, or only the named sources' (registry, towers, pln)."""
     written: list[Path] = []
     for name, gen in generators():
+        if only is not None and name not in only:
+            continue
         if on_step:
             on_step(name)
         written.extend(gen(options))

@@ -107,3 +107,9 @@ def latest_month(settings: Settings) -> date | None:
         return con.execute(
             "SELECT max(month_date) FROM marts.regency_connectivity_monthly"
         ).fetchone()[0]
+
+
+def write_latest_report(settings: Settings) -> Path | None:
+    """The report of the latest month the marts hold, if any."""
+    month = latest_month(settings)
+    return write_report(settings, month) if month else None
