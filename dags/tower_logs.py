@@ -5,8 +5,8 @@ One run per local (WITA) day: waits for `landing/towers/kpi/<day>.csv[.gz]`,
 `landing/towers/events/<day>.log[.gz]` and an inventory snapshot in force, then
 inventory → archive → load: stage, validate (`expectations/tower_*.json`), publish the
 day's partition of `core.fct_tower_kpi_5min` and `core.fct_tower_event` → refresh the
-day's and month's tower indicators. Days are independent and idempotent: catchup and
-backfill run them in any order. Rejected rows are in `audit.quarantine`.
+day's and month's tower indicators. Days are independent and idempotent: a backfill
+(`airflow backfill create --dag-id tower_logs ...`) runs them in any order. Rejected rows are in `audit.quarantine`.
 """
 
 import pendulum
@@ -21,8 +21,10 @@ WAIT_TIMEOUT_S = 48 * 3600  # a backstop: the poke itself fails with the clear m
     dag_id="tower_logs",
     # Data intervals of one local day: a scheduled run's logical date is the day's start.
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Makassar"),
-    start_date=pendulum.datetime(2026, 9, 1, tz="Asia/Makassar"),
-    catchup=True,
+    # Any past day can be loaded (a run before start_date would silently do nothing), but a
+    # new deployment must not queue years of runs: past days are a backfill of independent days.
+    start_date=pendulum.datetime(2020, 1, 1, tz="Asia/Makassar"),
+    catchup=False,
     max_active_runs=4,
     doc_md=__doc__,
     tags=["towers"],

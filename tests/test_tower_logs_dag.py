@@ -87,6 +87,14 @@ def test_tower_logs_dag_loads_days_then_fails_clearly_on_a_bad_file(home):
         events = next(ev.glob("2026-09-02.log*"))
         shutil.copy(events, ev / events.name.replace("2026-09-02", "2026-09-03"))
         second = run_pending(s)
+        # a day whose files never landed: the wait fails at once (its deadline is past)
+        from pipelines.runner import load_dags, run_dag
+        from pipelines.sources.towers import local_midnight
+        import contextlib, io
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            missing = run_dag(load_dags(s)["tower_logs"], local_midnight(date(2026, 8, 20)))
+        said = [l for l in out.getvalue().splitlines() if "have not landed" in l][:1]
         with session(s, read_only=True) as con:
             days = con.execute("SELECT DISTINCT kpi_date::VARCHAR FROM core.fct_tower_kpi_5min ORDER BY 1").fetchall()
             balance = con.execute(
@@ -95,6 +103,7 @@ def test_tower_logs_dag_loads_days_then_fails_clearly_on_a_bad_file(home):
             rejected = con.execute("SELECT message FROM audit.load WHERE status = 'rejected'").fetchall()
             daily = con.execute("SELECT count(DISTINCT kpi_date) FROM marts.tower_availability_daily").fetchone()
         print(json.dumps({"first": first.runs, "second": second.runs, "days": days,
+                          "missing": missing, "said": said,
                           "unbalanced": balance[0], "rejected": rejected, "daily_days": daily[0]}))
     """)
     first = [(dag_id, state) for dag_id, _, state in got["first"]]
@@ -105,6 +114,9 @@ def test_tower_logs_dag_loads_days_then_fails_clearly_on_a_bad_file(home):
     assert [(d, s) for d, _, s in got["second"]] == [("tower_logs", "failed"),
                                                      ("connectivity_marts", "success")]
     assert got["days"] == [["2026-09-01"], ["2026-09-02"]]
+    assert got["missing"] == "failed"
+    assert "tower files for 2026-08-20 have not landed" in got["said"][0]
+    assert "landing/towers/kpi/2026-08-20.csv[.gz]" in got["said"][0]
     assert got["unbalanced"] == 0
     assert got["daily_days"] == 2
     (message,) = got["rejected"][0]

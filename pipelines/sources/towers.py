@@ -1,9 +1,10 @@
 """Tower logs (SOURCES.md 2a-2c): inventory snapshots, 5-minute KPI files, router syslog.
 
 One local (WITA) day is one partition of the KPI and event facts: `load_day` (or the
-`tower_logs` DAG, task by task) loads the inventory snapshots in force, then that day's
-KPI and syslog files, then refreshes the day's and the month's indicators. All bulk work
-is SQL inside DuckDB: the KPI file is read exactly once, into a typed staging table.
+`tower_logs` DAG, through the task_* functions) loads the inventory snapshots in force,
+then that day's KPI and syslog files, then refreshes the day's and the month's
+indicators. All bulk work is SQL inside DuckDB: the KPI file is read exactly once, into
+a typed staging table.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def stage_kpi(
     The typed rows live in this session's temporary storage (memory, spilling to disk past
     the memory limit): they are read twice more, by validate and publish, and never need
     compressing onto disk. So stage, validate and publish of a KPI load run in one session
-    (`load_loads`); a retry starts again from the archived file.
+    (`task_load`, `load_day`); a retry starts again from the archived file.
     """
     delimiter = kpi_delimiter(path)
     rows = kpi_rows_table(table)
@@ -343,7 +344,7 @@ def refresh_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, day: 
 
 
 def load_day(con: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> dict[str, LoadResult]:
-    """Every step for one day, in the DAG's order (tests, CLI and benchmark use this)."""
+    """Every step for one day in one session, in the DAG's order (what the tests run)."""
     from pipelines.batch import publish_step, stage_step, validate_step
 
     results = {r.load_id: r for r in load_inventory(con, settings, day)}
