@@ -7,7 +7,10 @@ vagg AS (
            count(*) FILTER (WHERE blank_spot) AS villages_blank_spot,
            count(*) FILTER (WHERE blank_spot IS NULL) AS villages_unknown,
            sum(population) AS population_total,
-           coalesce(sum(population) FILTER (WHERE blank_spot), 0) AS population_blank_spot
+           -- unknown when no village of the area has a population, not zero
+           CASE WHEN sum(population) IS NOT NULL
+                THEN coalesce(sum(population) FILTER (WHERE blank_spot), 0) END
+               AS population_blank_spot
     FROM {{ villages }}
     GROUP BY 1
 ),
