@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pipelines.settings import Settings
@@ -114,7 +117,51 @@ def record_validation(
     )
     ctx.validation_results_store.set(key, validation)
     ctx.build_data_docs(site_names=[SITE], resource_identifiers=[key])
+    pages = sorted(settings.data_docs.glob(f"validations/{gx_suite.name}/load-{load_id}/*/*.html"))
+    record_run(settings, {
+        "suite": gx_suite.name, "load_id": load_id, "success": validation.success,
+        "page": pages[-1].relative_to(settings.data_docs).as_posix() if pages else "",
+        "evaluated": len(results), "failed": len(results) - ok,
+        "file": batch_meta.get("file", ""), "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    })
     return str(settings.data_docs / "index.html")
+
+
+# GX's index draws its list of runs with scripts from CDNs, so offline it shows none.
+# The same list is written into the page as plain HTML between these markers.
+_START, _END = "<!-- konektivitas-runs -->", "<!-- /konektivitas-runs -->"
+
+
+def record_run(settings: Settings, entry: dict[str, Any]) -> None:
+    """Add a run to the home's run list and write the list into Data Docs' index.html."""
+    runs_path = settings.gx_root / "runs.jsonl"
+    with runs_path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry) + "\n")
+    runs = [json.loads(line) for line in runs_path.read_text(encoding="utf-8").splitlines()]
+    index = settings.data_docs / "index.html"
+    page = index.read_text(encoding="utf-8")
+    if _START in page:
+        page = page[: page.index(_START)] + page[page.index(_END) + len(_END):]
+    page = page.replace("</body>", static_run_list(settings, runs) + "</body>", 1)
+    index.write_text(page, encoding="utf-8")
+
+
+def static_run_list(settings: Settings, runs: list[dict[str, Any]]) -> str:
+    rows = []
+    for r in sorted(runs, key=lambda r: r["validated_at"], reverse=True):
+        link = r["page"]
+        status = "passed" if r["success"] else f"failed ({r['failed']} of {r['evaluated']} rules)"
+        rows.append(
+            f"<tr><td>{html.escape(r['validated_at'])}</td><td>{html.escape(r['suite'])}</td>"
+            f"<td>{html.escape(r['file'])}</td><td>{status}</td>"
+            f"<td><a href='{html.escape(link)}'>load {html.escape(r['load_id'])}</a></td></tr>"
+        )
+    return (
+        f"{_START}<section id='konektivitas-runs' style='font-family:sans-serif;margin:1em'>"
+        "<h2>Every validation run</h2><table border='1' cellpadding='4'>"
+        "<tr><th>validated (UTC)</th><th>suite</th><th>file</th><th>result</th><th>page</th></tr>"
+        + "".join(rows) + f"</table></section>{_END}"
+    )
 
 
 def _without_ids(suite: dict[str, Any]) -> dict[str, Any]:
