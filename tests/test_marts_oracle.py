@@ -361,3 +361,26 @@ def test_rebuilding_a_month_twice_gives_identical_marts(built) -> None:
         connectivity.rebuild_month(con, settings, MONTH)
         connectivity.rebuild_month(con, settings, MONTH)
     assert snapshot() == before
+
+
+def test_indicator_metadata_has_one_row_per_indicator(built) -> None:
+    settings, _ = built
+    import re
+
+    from conftest import SHARED_DATA
+
+    with session(settings, read_only=True) as con:
+        rows = _rows(con, "SELECT * FROM marts.indicator_metadata")
+    names = [r["indicator"] for r in rows]
+    assert len(names) == len(set(names))
+    assert all(r["definition"] and r["formula"] and r["unit"] and r["period"] and r["sources"]
+               for r in rows)
+    thresholds = {r["threshold_name"]: r["threshold_value"] for r in rows if r["threshold_name"]}
+    assert thresholds == {"covered_min_tower_availability_pct": 50.0,
+                          "sla_discrepancy_flag_pp": 0.5}
+    spec = SHARED_DATA.parent / "INDICATORS.md"
+    if spec.exists():  # every indicator the spec names, and nothing else
+        text = spec.read_text()
+        named = set(re.findall(r"^- `([a-z_]+)`", text, re.M)) | {
+            "villages_blank_spot", "villages_unknown", "population_blank_spot_pct"}
+        assert set(names) == named
