@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -35,3 +37,21 @@ def load_raw(
     first = 2 if header else 1
     con.execute(f"ALTER TABLE {table} ADD COLUMN _line BIGINT")
     con.execute(f"UPDATE {table} SET _line = rowid + {first}")
+    # A UTF-8 BOM, if any, stays on the first column's name: give the name back.
+    name = con.sql(f"SELECT * FROM {table} LIMIT 0").columns[0]
+    if header and name != name.lstrip("\ufeff").strip():
+        con.execute(f'ALTER TABLE {table} RENAME COLUMN "{name}" TO "{name.lstrip(chr(0xFEFF)).strip()}"')
+
+
+@contextmanager
+def raw_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, load_id: str, delimiter: str = ",",
+    header: bool = True,
+) -> Iterator[str]:
+    """The file as a temporary text table (see load_raw), dropped when the block ends."""
+    raw = f"raw_{load_id}"
+    load_raw(con, path, raw, delimiter=delimiter, header=header)
+    try:
+        yield raw
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {raw}")

@@ -39,18 +39,11 @@ def year_of(path: Path) -> str:
 def stage_file(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: Load
 ) -> None:
-    raw = f"raw_{load.load_id}"
-    csvfiles.load_raw(con, path, raw, delimiter=delimiter(path))
-    # The BOM, if any, stays on the first column's name: rename it back to kode.
-    first = con.sql(f"SELECT * FROM {raw} LIMIT 0").columns[0]
-    if first != "kode" and first.lstrip("\ufeff").strip() == "kode":
-        con.execute(f'ALTER TABLE {raw} RENAME COLUMN "{first}" TO kode')
-    select = render_model(
-        settings, "staging", "stg_village_attributes", raw=raw, load_id=load.load_id,
-        year=int(load.partition_key),
-    )
-    con.execute(f"CREATE TABLE {table} AS {select}")
-    con.execute(f"DROP TABLE {raw}")
+    with csvfiles.raw_csv(con, path, load.load_id, delimiter=delimiter(path)) as raw:
+        con.execute(f"CREATE TABLE {table} AS " + render_model(
+            settings, "staging", "stg_village_attributes", raw=raw, load_id=load.load_id,
+            year=int(load.partition_key),
+        ))
 
 
 DATASET = Dataset(

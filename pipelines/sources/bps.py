@@ -45,15 +45,12 @@ def stage_file(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: Load
 ) -> None:
     delivery, level = load.partition_key.split("/")
-    raw = f"raw_{load.load_id}"
-    csvfiles.load_raw(con, path, raw, header=False)
-    ncols = len(con.sql(f"SELECT * FROM {raw} LIMIT 0").columns) - 1  # minus _line
-    select = render_model(
-        settings, "staging", "stg_bps_region", raw=raw, load_id=load.load_id,
-        delivery_date=delivery, level=level, columns=3 if ncols >= 3 else 2,
-    )
-    con.execute(f"CREATE TABLE {table} AS {select}")
-    con.execute(f"DROP TABLE {raw}")
+    with csvfiles.raw_csv(con, path, load.load_id, header=False) as raw:
+        ncols = len(con.sql(f"SELECT * FROM {raw} LIMIT 0").columns) - 1  # minus _line
+        con.execute(f"CREATE TABLE {table} AS " + render_model(
+            settings, "staging", "stg_bps_region", raw=raw, load_id=load.load_id,
+            delivery_date=delivery, level=level, columns=3 if ncols >= 3 else 2,
+        ))
 
 
 def publish_file(

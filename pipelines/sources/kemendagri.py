@@ -20,14 +20,11 @@ _EDITION = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv$")
 def stage_edition(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: Load
 ) -> None:
-    raw = f"raw_{load.load_id}"
-    csvfiles.load_raw(con, path, raw)
-    select = render_model(
-        settings, "staging", "stg_kemendagri_region", raw=raw, load_id=load.load_id,
-        edition=load.partition_key,
-    )
-    con.execute(f"CREATE TABLE {table} AS {select}")
-    con.execute(f"DROP TABLE {raw}")
+    with csvfiles.raw_csv(con, path, load.load_id) as raw:
+        con.execute(f"CREATE TABLE {table} AS " + render_model(
+            settings, "staging", "stg_kemendagri_region", raw=raw, load_id=load.load_id,
+            edition=load.partition_key,
+        ))
 
 
 def rebuild_history(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:

@@ -212,14 +212,11 @@ def stage_events(
 def stage_inventory(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
 ) -> None:
-    raw = f"raw_{load.load_id}"
-    csvfiles.load_raw(con, path, raw)
-    select = render_model(
-        settings, "staging", "stg_tower_inventory", raw=raw, load_id=load.load_id,
-        snapshot=load.partition_key,
-    )
-    con.execute(f"CREATE TABLE {table} AS {select}")
-    con.execute(f"DROP TABLE {raw}")
+    with csvfiles.raw_csv(con, path, load.load_id) as raw:
+        con.execute(f"CREATE TABLE {table} AS " + render_model(
+            settings, "staging", "stg_tower_inventory", raw=raw, load_id=load.load_id,
+            snapshot=load.partition_key,
+        ))
 
 
 # --- publishing --------------------------------------------------------------------------
