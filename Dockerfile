@@ -8,4 +8,4 @@ COPY --chown=airflow:root requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY --chown=airflow:root pipelines ./pipelines
 COPY --chown=airflow:root config ./config
-RUN pip install --no-cache-dir --no-deps .
+RUN pip install --no-cache-dir --no-deps -e .

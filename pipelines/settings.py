@@ -6,7 +6,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Where dags/, expectations/, warehouse/ and config/ are: the checkout, or wherever a
+# deployment mounts them (KONEKTIVITAS_PROJECT_ROOT).
+PROJECT_ROOT = Path(
+    os.environ.get("KONEKTIVITAS_PROJECT_ROOT") or Path(__file__).resolve().parents[1]
+)
 LOCAL_TZ = "Asia/Makassar"  # WITA, UTC+8: every local day and month in SOURCES.md
 
 
