@@ -26,6 +26,8 @@ def test_compose_defines_airflow_on_celery() -> None:
         assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://redis:") or \
             env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://:@redis:"), name
         assert "@postgres/airflow" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], name
+        # The package finds the mounted dags, suites and SQL through this setting.
+        assert env["KONEKTIVITAS_PROJECT_ROOT"] == "/opt/konektivitas", name
         mounts = {v.split(":")[1]: v.split(":")[0] for v in svc["volumes"]}
         assert mounts["/opt/konektivitas/dags"] == "./dags"
         assert mounts["/opt/konektivitas/expectations"] == "./expectations"
