@@ -44,6 +44,7 @@ def configure_airflow(settings: Settings) -> None:
     os.environ.update(airflow_environment(settings))
     # Airflow's in-process runner warns about its own httpx use on every start: not ours.
     warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
+    warnings.filterwarnings("ignore", message=".*determine_kwargs.*deprecated.*")
 
 
 def init_metadata(settings: Settings) -> None:

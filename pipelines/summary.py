@@ -22,12 +22,24 @@ def load_counts(settings: Settings) -> list[tuple]:
         ).fetchall()
 
 
-def first_statistic(settings: Settings) -> list[tuple]:
+def first_statistic(settings: Settings) -> str:
+    """The headline of the latest month, or the registry's size before any month is built."""
     with session(settings, read_only=True) as con:
-        return con.execute(
-            """SELECT count(*), sum(villages_total), sum(villages_kelurahan)
-               FROM marts.district_village_count"""
-        ).fetchall()
+        latest = con.execute(
+            """SELECT month_date, villages_total, villages_blank_spot, villages_unknown,
+                      villages_connected_pct, population_blank_spot
+               FROM marts.regency_connectivity_monthly ORDER BY month_date DESC LIMIT 1"""
+        ).fetchone()
+        if latest:
+            month, total, blank, unknown, pct, pop = latest
+            pct_text = "n/a" if pct is None else f"{pct:.1f} %"
+            return (f"{month:%Y-%m}: {blank} of {total} villages are blank spots "
+                    f"({unknown} unknown, {pct_text} connected, {pop or 0:,} people in blank "
+                    "spots) — marts.regency_connectivity_monthly")
+        districts, villages = con.execute(
+            "SELECT count(*), sum(villages_total) FROM marts.district_village_count"
+        ).fetchone()
+        return f"{villages} villages in {districts} districts — marts.district_village_count"
 
 
 def print_summary(settings: Settings, console: Console) -> None:
@@ -41,13 +53,11 @@ def print_summary(settings: Settings, console: Console) -> None:
     where = Table(title="Where things are", show_header=False)
     where.add_row("warehouse", str(settings.warehouse_path))
     where.add_row("Data Docs", str(settings.data_docs / "index.html"))
+    reports = sorted(settings.reports.glob("connectivity_*.html"))
+    where.add_row("monthly report", str(reports[-1]) if reports else "(no month built yet)")
     where.add_row("reports", str(settings.reports))
     console.print(where)
     try:
-        ((districts, villages, kelurahan),) = first_statistic(settings)
-        console.print(
-            f"First statistic: {villages} villages ({kelurahan} kelurahan) in {districts} districts"
-            " (marts.district_village_count)."
-        )
-    except Exception as exc:  # a fresh home without marts still gets the table above
+        console.print(f"First statistic: {first_statistic(settings)}")
+    except Exception as exc:  # a fresh home without marts still gets the tables above
         console.print(f"(no marts yet: {exc})")
