@@ -184,6 +184,9 @@ def stage_kpi(
     con.execute("SET preserve_insertion_order = true")  # rowid = position in the file
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")  # a ts without offset is WITA
     try:
+        # The flags are evaluated under this pass's WITA TimeZone: fine for the suite's
+        # rules on numbers and text; a rule comparing a timestamp with a text literal
+        # would need the same TimeZone as validation (UTC).
         columns = [c for (c, *_) in con.execute(f"DESCRIBE {select}").fetchall()]
         flag, _ = _kpi_flags(settings, table, columns)
         if flag:
