@@ -32,10 +32,14 @@ class Dataset:
     partition_column: str | None  # None: each load replaces the whole table
     header: Callable[[duckdb.DuckDBPyConnection, Path], list[str]]
     # stage(con, settings, archived file, staging table, load): create the staging table
-    # with a _line column (the row's line or record number) and typed columns.
-    stage: Callable[[duckdb.DuckDBPyConnection, Settings, Path, str, audit.Load], None]
+    # with a _line column (the row's line or record number) and typed columns; it may
+    # return the number of rows staged (else they are counted).
+    stage: Callable[[duckdb.DuckDBPyConnection, Settings, Path, str, audit.Load], int | None]
     # Optional: replace the default "delete partition, insert model" publish.
     publish: Callable[[duckdb.DuckDBPyConnection, Settings, Dataset, audit.Load, str], int] | None = None
+    # Optional: prefiltered(con, settings, staging table) names the rules the stage already
+    # evaluated into a `_flagged` column (validation.quarantine_rows).
+    prefiltered: Callable[[duckdb.DuckDBPyConnection, Settings, str], frozenset[str]] | None = None
 
     @property
     def core_model(self) -> str:
@@ -118,12 +122,13 @@ def stage_step(
     table = staging_table(dataset, load.load_id)
     drop_staging(con, table)
     try:
-        dataset.stage(con, settings, path, table, load)
+        rows = dataset.stage(con, settings, path, table, load)
     except BatchRejected as exc:
         raise reject(con, load, f"{load.file_name}: {exc}") from exc
     except duckdb.Error as exc:
         raise reject(con, load, f"{load.file_name}: cannot be parsed: {exc}") from exc
-    (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    if rows is None:
+        (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     audit.set_rows_read(con, load.load_id, rows)
     return rows
 
@@ -131,10 +136,16 @@ def stage_step(
 def validate_step(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load
 ) -> ValidationSummary:
+    table = staging_table(dataset, load.load_id)
+    (rows,) = con.execute(
+        "SELECT rows_read FROM audit.load WHERE load_id = ?", [load.load_id]
+    ).fetchone()
+    prefiltered = dataset.prefiltered(con, settings, table) if dataset.prefiltered else frozenset()
     return validate_table(
-        con, settings, dataset.name, staging_table(dataset, load.load_id), load.load_id,
+        con, settings, dataset.name, table, load.load_id,
         {"file": load.file_name or "", "sha256": load.sha256 or "",
          "partition": load.partition_key},
+        rows=rows, prefiltered=prefiltered,
     )
 
 

@@ -24,26 +24,53 @@ class ValidationSummary:
 
 
 def quarantine_rows(
-    con: duckdb.DuckDBPyConnection, table: str, dataset: str, load_id: str, rules: list[Rule]
+    con: duckdb.DuckDBPyConnection, table: str, dataset: str, load_id: str, rules: list[Rule],
+    prefiltered: frozenset[str] = frozenset(),
 ) -> None:
-    """Write every row that breaks at least one rule, with all its reasons, in one pass."""
+    """Write every row that breaks at least one rule, with all its reasons, in one pass.
+
+    `prefiltered`: rules whose broken rows all have `_flagged` TRUE in `table` (evaluated
+    when the rows were staged, see expectations.flag_expression): the pass looks for them
+    among the flagged rows only. Each cross-row rule runs once, beforehand, as the set of
+    its unexpected lines.
+    """
     row_rules = [r for r in rules if r.predicate]
     if not row_rules:
         return
-    # Each predicate is evaluated once per row (as a flag), then reasons are built for the
-    # broken rows only: a cross-row rule (a subquery) must not run twice on millions of rows.
-    flags = ", ".join(f"coalesce({r.predicate}, FALSE) AS _rule_{i}" for i, r in enumerate(row_rules))
-    reasons = ", ".join(
-        f"CASE WHEN _rule_{i} THEN {_lit(r.rule)} END" for i, r in enumerate(row_rules)
-    )
-    any_broken = " OR ".join(f"_rule_{i}" for i in range(len(row_rules)))
-    con.execute(
-        f"""INSERT INTO audit.quarantine
-            SELECT ?, ?, _line, list_filter([{reasons}], x -> x IS NOT NULL), to_json(_record), now()
-            FROM (SELECT t._line, t AS _record, {flags} FROM {table} AS t)
-            WHERE {any_broken}""",
-        [load_id, dataset],
-    )
+    predicates, line_sets = [], []
+    try:
+        for i, r in enumerate(row_rules):
+            if r.lines:
+                name = f"_rule_lines_{load_id}_{i}"
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT DISTINCT _line FROM ({r.lines})")
+                line_sets.append(name)
+                predicates.append(f"_line IN (SELECT _line FROM temp.{name})")
+            else:
+                predicates.append(r.predicate)
+        candidates = [f"coalesce({p}, FALSE)" for p, r in zip(predicates, row_rules, strict=True)
+                      if r.rule not in prefiltered]
+        exclude = ""
+        if prefiltered:
+            candidates.insert(0, "_flagged")
+            exclude = " EXCLUDE (_flagged)"
+        reasons = ", ".join(
+            f"CASE WHEN {p} THEN {_lit(r.rule)} END" for p, r in zip(predicates, row_rules, strict=True)
+        )
+        where = " OR ".join(candidates)
+        # The filter runs first over every row; reasons and the record are built for the
+        # rows it keeps only.
+        con.execute(
+            f"""INSERT INTO audit.quarantine
+                SELECT ?, ?, _line, reasons, record, now()
+                FROM (SELECT _line, list_filter([{reasons}], x -> x IS NOT NULL) AS reasons,
+                             to_json(t) AS record
+                      FROM (SELECT *{exclude} FROM {table} WHERE {where}) AS t)
+                WHERE len(reasons) > 0""",
+            [load_id, dataset],
+        )
+    finally:
+        for name in line_sets:
+            con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def outcomes_from_quarantine(
@@ -97,14 +124,18 @@ def record_outcomes(
 
 def validate_table(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: str, table: str, load_id: str,
-    batch_meta: dict[str, str],
+    batch_meta: dict[str, str], rows: int | None = None,
+    prefiltered: frozenset[str] = frozenset(),
 ) -> ValidationSummary:
+    """`rows`: the table's row count when already known (saves a pass); `prefiltered`: see
+    quarantine_rows."""
     suite = load_suite(settings.expectations_dir, dataset)
     rules = compile_suite(suite, table)
     con.execute("DELETE FROM audit.quarantine WHERE load_id = ?", [load_id])
     con.execute("DELETE FROM audit.validation_result WHERE load_id = ?", [load_id])
-    quarantine_rows(con, table, dataset, load_id, rules)
-    (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    quarantine_rows(con, table, dataset, load_id, rules, prefiltered)
+    if rows is None:
+        (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     outcomes = outcomes_from_quarantine(con, load_id, rules, rows)
     record_outcomes(con, load_id, dataset, outcomes)
     (bad,) = con.execute(

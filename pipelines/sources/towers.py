@@ -142,10 +142,31 @@ def kpi_source(path: Path, delimiter: str) -> str:
     )
 
 
+def _kpi_flags(settings: Settings, table: str, columns: list[str]) -> tuple[str | None, frozenset[str]]:
+    """The suite's row-local rules over the staged columns, as one `_flagged` predicate."""
+    from pipelines.expectations import compile_suite, flag_expression, load_suite
+
+    rules = compile_suite(load_suite(settings.expectations_dir, "tower_kpi"), table)
+    return flag_expression(rules, columns)
+
+
+def kpi_prefiltered(con: duckdb.DuckDBPyConnection, settings: Settings, table: str) -> frozenset[str]:
+    """The rules stage_kpi evaluated into the staged rows' `_flagged` column."""
+    rows = kpi_rows_table(table)
+    columns = [c for (c, *_) in con.execute(f"DESCRIBE {rows}").fetchall()]
+    if "_flagged" not in columns:
+        return frozenset()
+    return _kpi_flags(settings, table, [c for c in columns if c != "_flagged"])[1]
+
+
 def stage_kpi(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
-) -> None:
+) -> int:
     """One pass over the file into a temporary table; `table` is a view numbering its lines.
+
+    The same pass evaluates every rule of the suite that reads only the typed columns, into
+    one `_flagged` column (kpi_prefiltered): validation then looks at the flagged rows, the
+    unknown towers and the cross-row rule only, never at every rule on every row again.
 
     The typed rows live in this session's temporary storage (memory, spilling to disk past
     the memory limit): they are read twice more, by validate and publish, and never need
@@ -163,6 +184,13 @@ def stage_kpi(
     con.execute("SET preserve_insertion_order = true")  # rowid = position in the file
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")  # a ts without offset is WITA
     try:
+        # The flags are evaluated under this pass's WITA TimeZone: fine for the suite's
+        # rules on numbers and text; a rule comparing a timestamp with a text literal
+        # would need the same TimeZone as validation (UTC).
+        columns = [c for (c, *_) in con.execute(f"DESCRIBE {select}").fetchall()]
+        flag, _ = _kpi_flags(settings, table, columns)
+        if flag:
+            select = f"SELECT *, {flag} AS _flagged FROM ({select})"
         con.execute(f"CREATE TEMP TABLE {rows.split('.', 1)[1]} AS {select}")
     finally:
         con.execute("SET TimeZone = 'UTC'")
@@ -171,6 +199,8 @@ def stage_kpi(
         load_id=load.load_id,
     )
     con.execute(f"CREATE VIEW {table} AS {view}")
+    (n,) = con.execute(f"SELECT count(*) FROM {rows}").fetchone()
+    return n
 
 
 def kpi_rows_table(table: str) -> str:
@@ -286,6 +316,7 @@ INVENTORY = Dataset(
 KPI = Dataset(
     name="tower_kpi", source=SOURCE, core_table="core.fct_tower_kpi_5min",
     partition_column="kpi_date", header=kpi_header, stage=stage_kpi, publish=publish_kpi,
+    prefiltered=kpi_prefiltered,
 )
 EVENTS = Dataset(
     name="tower_event", source=SOURCE, core_table="core.fct_tower_event",
