@@ -162,6 +162,7 @@ def default_publish(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
     valid: str,
 ) -> int:
+    """Delete the partition (or the whole table) and insert the valid rows: one write."""
     select = render_model(
         settings, "core", dataset.core_model, valid=valid, load_id=load.load_id,
         partition_key=load.partition_key,
@@ -173,10 +174,12 @@ def default_publish(
         )
     else:
         con.execute(f"DELETE FROM {dataset.core_table}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE publish_rows AS {select}")
-    con.execute(f"INSERT INTO {dataset.core_table} BY NAME SELECT * FROM publish_rows")
-    (n,) = con.execute("SELECT count(*) FROM publish_rows").fetchone()
-    con.execute("DROP TABLE publish_rows")
+    # Row order in core does not matter: let DuckDB write in parallel.
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        (n,) = con.execute(f"INSERT INTO {dataset.core_table} BY NAME {select}").fetchone()
+    finally:
+        con.execute("SET preserve_insertion_order = true")
     return n
 
 

@@ -181,7 +181,7 @@ def test_crash_mid_publish_then_rerun_leaves_one_copy(con, settings, landed, mon
     write_kpi(landed, DAY, day_samples("T1", DAY))
 
     def crash_after_insert(con, settings, dataset, load, valid):
-        towers.replace_partition(con, settings, dataset, load, valid)
+        towers.default_publish(con, settings, dataset, load, valid)
         raise RuntimeError("power cut mid-publish")
 
     crashing = dataclasses.replace(towers.KPI, publish=crash_after_insert)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines import audit, csvfiles
-from pipelines.batch import Dataset, LoadResult, archive_step, load_file
+from pipelines.batch import Dataset, LoadResult, archive_step, default_publish, load_file
 from pipelines.settings import LOCAL_TZ, Settings
 from pipelines.warehouse import quote_literal, render_model
 
@@ -251,27 +251,6 @@ def stage_inventory(
 
 # --- publishing --------------------------------------------------------------------------
 
-def replace_partition(
-    con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
-    valid: str,
-) -> int:
-    """Delete the partition and insert the valid rows straight from staging: one write."""
-    select = render_model(
-        settings, "core", dataset.core_model, valid=valid, load_id=load.load_id,
-        partition_key=load.partition_key,
-    )
-    con.execute(
-        f"DELETE FROM {dataset.core_table} WHERE {dataset.partition_column} = ?",
-        [load.partition_key],
-    )
-    # Row order in core does not matter: let DuckDB write in parallel.
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        (n,) = con.execute(f"INSERT INTO {dataset.core_table} BY NAME {select}").fetchone()
-    finally:
-        con.execute("SET preserve_insertion_order = true")
-    return n
-
 
 def publish_kpi(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
@@ -288,7 +267,7 @@ def publish_kpi(
         f"(SELECT record_no FROM audit.quarantine WHERE load_id = '{load.load_id}') AS q "
         "ON s.rowid + 2 = q.record_no)"
     )
-    return replace_partition(con, settings, dataset, load, direct)
+    return default_publish(con, settings, dataset, load, direct)
 
 
 def publish_inventory(
@@ -296,7 +275,7 @@ def publish_inventory(
     valid: str,
 ) -> int:
     """Replace the snapshot, then let each snapshot run until the next one takes over."""
-    n = replace_partition(con, settings, dataset, load, valid)
+    n = default_publish(con, settings, dataset, load, valid)
     con.execute(
         """UPDATE core.dim_tower AS t SET valid_to = s.next_date
            FROM (SELECT snapshot_date,
@@ -321,7 +300,7 @@ KPI = Dataset(
 EVENTS = Dataset(
     name="tower_event", source=SOURCE, core_table="core.fct_tower_event",
     partition_column="event_date", header=event_header, stage=stage_events,
-    publish=replace_partition,
+    publish=default_publish,
 )
 DAY_DATASETS = {KPI.name: (KPI, "kpi"), EVENTS.name: (EVENTS, "events")}
 
