@@ -72,6 +72,11 @@ def set_rows_read(con: duckdb.DuckDBPyConnection, load_id: str, rows: int) -> No
     con.execute("UPDATE audit.load SET rows_read = ? WHERE load_id = ?", [rows, load_id])
 
 
+def rows_read(con: duckdb.DuckDBPyConnection, load_id: str) -> int:
+    (n,) = con.execute("SELECT rows_read FROM audit.load WHERE load_id = ?", [load_id]).fetchone()
+    return n
+
+
 def finish_load(
     con: duckdb.DuckDBPyConnection, load_id: str, status: str, message: str | None = None,
     rows_published: int | None = None, rows_quarantined: int | None = None,

@@ -137,9 +137,7 @@ def validate_step(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load
 ) -> ValidationSummary:
     table = staging_table(dataset, load.load_id)
-    (rows,) = con.execute(
-        "SELECT rows_read FROM audit.load WHERE load_id = ?", [load.load_id]
-    ).fetchone()
+    rows = audit.rows_read(con, load.load_id)
     prefiltered = dataset.prefiltered(con, settings, table) if dataset.prefiltered else frozenset()
     return validate_table(
         con, settings, dataset.name, table, load.load_id,
@@ -191,9 +189,7 @@ def publish_step(
     (quarantined,) = con.execute(
         "SELECT count(*) FROM audit.quarantine WHERE load_id = ?", [load.load_id]
     ).fetchone()
-    (read,) = con.execute(
-        "SELECT rows_read FROM audit.load WHERE load_id = ?", [load.load_id]
-    ).fetchone()
+    read = audit.rows_read(con, load.load_id)
     publish = dataset.publish or default_publish
     with transaction(con):
         published = publish(con, settings, dataset, load, valid_rows(dataset, load.load_id))
