@@ -61,18 +61,14 @@ def staging_table(dataset: Dataset, load_id: str) -> str:
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Drop a staged batch: a table, or a view over `<table>_rows`, in staging or in the
-    session's temporary storage (a stage that numbers rows by rowid rather than paying a
-    second pass for a _line column)."""
+    """Drop a staged batch: a table, or a view (over landed rows, see towers.land_kpi)."""
     schema, name = table.split(".", 1)
     kinds = con.execute(
-        """SELECT table_name, table_type FROM information_schema.tables
-           WHERE table_schema = ? AND table_name IN (?, ?)""",
-        [schema, name, f"{name}_rows"],
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, name],
     ).fetchall()
-    for found, kind in sorted(kinds, key=lambda k: k[1] != "VIEW"):  # views first
-        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {schema}.{found}")
-    con.execute(f"DROP TABLE IF EXISTS temp.{name}_rows")
+    for (kind,) in kinds:
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {table}")
 
 
 def archive_step(

@@ -67,11 +67,16 @@ def test_every_kpi_variant_loads(con, settings, landed, variant):
 
     assert (result.rows_read, result.rows_published, result.rows_quarantined) == (576, 576, 0)
     first = con.execute(
-        """SELECT measured_at, slot, availability_pct, latency_ms, battery_v, active_users, line_no
+        """SELECT measured_at, slot, availability_pct, latency_ms, battery_v, active_users
            FROM core.fct_tower_kpi_5min WHERE tower_id = 'T1' ORDER BY measured_at LIMIT 1"""
     ).fetchone()
     # 00:00 WITA is 16:00 UTC the day before, whether or not the file said +08:00.
-    assert first == (datetime(2026, 8, 31, 16, 0, tzinfo=UTC), 0, 99.5, 35.5, 52.5, 12, 2)
+    assert first == (datetime(2026, 8, 31, 16, 0, tzinfo=UTC), 0, 99.5, 35.5, 52.5, 12)
+    # Once published, every landed row is published, none carrying a load-time flag.
+    assert con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE _flagged OR _cast_errors IS NOT NULL)
+           FROM core.fct_tower_kpi_5min_landed"""
+    ).fetchone() == (576, 0)
 
 
 def test_every_bad_row_kind_is_quarantined_with_its_reason(con, settings, landed):
@@ -181,18 +186,21 @@ def test_crash_mid_publish_then_rerun_leaves_one_copy(con, settings, landed, mon
     write_kpi(landed, DAY, day_samples("T1", DAY))
 
     def crash_after_insert(con, settings, dataset, load, valid):
-        towers.default_publish(con, settings, dataset, load, valid)
+        towers.publish_kpi(con, settings, dataset, load, valid)
         raise RuntimeError("power cut mid-publish")
 
     crashing = dataclasses.replace(towers.KPI, publish=crash_after_insert)
     monkeypatch.setitem(towers.DAY_DATASETS, "tower_kpi", (crashing, "kpi"))
     with pytest.raises(RuntimeError, match="power cut"):
         towers.load_day(con, settings, DAY)
+    # The rows landed, but their load never published: nobody sees them.
+    assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min_landed").fetchone() == (288,)
     assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min").fetchone() == (0,)
 
     monkeypatch.setitem(towers.DAY_DATASETS, "tower_kpi", (towers.KPI, "kpi"))
     towers.load_day(con, settings, DAY)
     assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min").fetchone() == (288,)
+    assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min_landed").fetchone() == (288,)
     assert kpi_rows(con) == []
     assert [s for s, *_ in ledger(con, "tower_kpi")] == ["abandoned", "published"]
 

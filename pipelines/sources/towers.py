@@ -3,8 +3,8 @@
 One local (WITA) day is one partition of the KPI and event facts: `load_day` (or the
 `tower_logs` DAG, through the task_* functions) loads the inventory snapshots in force,
 then that day's KPI and syslog files, then refreshes the day's and the month's
-indicators. All bulk work is SQL inside DuckDB: the KPI file is read exactly once, into
-a typed staging table.
+indicators. All bulk work is SQL inside DuckDB: the KPI file is read exactly once, straight
+into core, unpublished until validated (land_kpi).
 """
 
 from __future__ import annotations
@@ -143,69 +143,87 @@ def kpi_source(path: Path, delimiter: str) -> str:
 
 
 def _kpi_flags(settings: Settings, table: str, columns: list[str]) -> tuple[str | None, frozenset[str]]:
-    """The suite's row-local rules over the staged columns, as one `_flagged` predicate."""
+    """The suite's row-local rules over the parsed columns, as one `_flagged` predicate."""
     from pipelines.expectations import compile_suite, flag_expression, load_suite
 
     rules = compile_suite(load_suite(settings.expectations_dir, "tower_kpi"), table)
     return flag_expression(rules, columns)
 
 
+# Columns the batch view adds from the inventory: the parsing pass cannot have judged them.
+_LOOKUP_COLUMNS = {"tower_in_inventory", "slot_key", "_flagged"}
+
+
 def kpi_prefiltered(con: duckdb.DuckDBPyConnection, settings: Settings, table: str) -> frozenset[str]:
-    """The rules stage_kpi evaluated into the staged rows' `_flagged` column."""
-    rows = kpi_rows_table(table)
-    columns = [c for (c, *_) in con.execute(f"DESCRIBE {rows}").fetchall()]
-    if "_flagged" not in columns:
-        return frozenset()
-    return _kpi_flags(settings, table, [c for c in columns if c != "_flagged"])[1]
+    """The rules land_kpi evaluated into the landed rows' `_flagged` column."""
+    columns = [c for (c, *_) in con.execute(f"DESCRIBE {table}").fetchall()]
+    return _kpi_flags(settings, table, [c for c in columns if c not in _LOOKUP_COLUMNS])[1]
 
 
-def stage_kpi(
+LANDED = "core.fct_tower_kpi_5min_landed"
+
+
+def landed_rowids(con: duckdb.DuckDBPyConnection, load: audit.Load) -> int:
+    """The rowid of a KPI load's first landed row; its rows' rowids follow without a gap
+    (one INSERT in file order), which is how a rowid gives a line number."""
+    first, last, n = con.execute(
+        f"SELECT min(rowid), max(rowid), count(*) FROM {LANDED} WHERE kpi_date = ? AND load_id = ?",
+        [date.fromisoformat(load.partition_key), load.load_id],
+    ).fetchone()
+    if n and last - first + 1 != n:
+        raise RuntimeError(
+            f"{load.file_name}: landed rows are not contiguous ({n} rows over rowids "
+            f"{first}-{last}), so their line numbers are unknown; nothing published"
+        )
+    return first or 0
+
+
+def land_kpi(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
 ) -> int:
-    """One pass over the file into a temporary table; `table` is a view numbering its lines.
+    """Parse the file once, straight into core.fct_tower_kpi_5min_landed; `table` becomes
+    the view validation reads. The rows stay unpublished (invisible in
+    core.fct_tower_kpi_5min) until publish_kpi, so they are written once, compressed, and
+    never copied.
 
-    The same pass evaluates every rule of the suite that reads only the typed columns, into
-    one `_flagged` column (kpi_prefiltered): validation then looks at the flagged rows, the
-    unknown towers and the cross-row rule only, never at every rule on every row again.
-
-    The typed rows live in this session's temporary storage (memory, spilling to disk past
-    the memory limit): they are read twice more, by validate and publish, and never need
-    compressing onto disk. So stage, validate and publish of a KPI load run in one session
-    (`task_load`, `load_day`); a retry starts again from the archived file.
+    The same pass evaluates every rule of the suite that reads only the parsed columns into
+    `_flagged` (kpi_prefiltered): validation then looks at the flagged rows, the unknown
+    towers and the cross-row rule only, never at every rule on every row again.
     """
+    day = date.fromisoformat(load.partition_key)
+    # Rows of the day's loads that died before publishing (a retry starts from the file).
+    con.execute(
+        f"""DELETE FROM {LANDED} WHERE kpi_date = ? AND load_id NOT IN (
+                SELECT load_id FROM audit.load WHERE dataset = 'tower_kpi' AND status = 'published')""",
+        [day],
+    )
     delimiter = kpi_delimiter(path)
-    rows = kpi_rows_table(table)
-    select = render_model(
+    parsed = render_model(
         settings, "staging", "stg_tower_kpi", source=kpi_source(path, delimiter),
         day=load.partition_key, decimal_comma=delimiter == ";",
     )
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"DROP TABLE IF EXISTS {rows}")
-    con.execute("SET preserve_insertion_order = true")  # rowid = position in the file
+    con.execute("SET preserve_insertion_order = true")  # rows land in the file's order
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")  # a ts without offset is WITA
     try:
         # The flags are evaluated under this pass's WITA TimeZone: fine for the suite's
         # rules on numbers and text; a rule comparing a timestamp with a text literal
         # would need the same TimeZone as validation (UTC).
-        columns = [c for (c, *_) in con.execute(f"DESCRIBE {select}").fetchall()]
-        flag, _ = _kpi_flags(settings, table, columns)
-        if flag:
-            select = f"SELECT *, {flag} AS _flagged FROM ({select})"
-        con.execute(f"CREATE TEMP TABLE {rows.split('.', 1)[1]} AS {select}")
+        columns = [c for (c, *_) in con.execute(f"DESCRIBE {parsed}").fetchall()]
+        flagged, _ = _kpi_flags(settings, table, columns)
+        select = render_model(
+            settings, "core", "fct_tower_kpi_5min_landed", parsed=f"({parsed})",
+            flagged=flagged or "FALSE", load_id=load.load_id, partition_key=load.partition_key,
+        )
+        (n,) = con.execute(f"INSERT INTO {LANDED} BY NAME {select}").fetchone()
     finally:
         con.execute("SET TimeZone = 'UTC'")
     view = render_model(
-        settings, "staging", "stg_tower_kpi_batch", rows=rows, day=load.partition_key,
-        load_id=load.load_id,
+        settings, "staging", "stg_tower_kpi_batch", day=load.partition_key,
+        load_id=load.load_id, first_rowid=landed_rowids(con, load),
     )
     con.execute(f"CREATE VIEW {table} AS {view}")
-    (n,) = con.execute(f"SELECT count(*) FROM {rows}").fetchone()
     return n
-
-
-def kpi_rows_table(table: str) -> str:
-    """The session-temporary table holding the typed rows behind the staging view `table`."""
-    return f"temp.{table.split('.', 1)[1]}_rows"
 
 
 def read_lines(path: Path) -> list[str]:
@@ -256,18 +274,24 @@ def publish_kpi(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
     valid: str,
 ) -> int:
-    """Publish from the staged rows table itself rather than its view: the view's inventory
-    lookup is for validation only, and skipping it saves a join over every row.
-    `rowid + 2` is the line number exactly as stg_tower_kpi_batch.sql defines it."""
-    from pipelines.batch import staging_table
-
-    rows = kpi_rows_table(staging_table(dataset, load.load_id))
-    direct = (
-        f"(SELECT s.rowid + 2 AS _line, s.* FROM {rows} AS s ANTI JOIN "
-        f"(SELECT record_no FROM audit.quarantine WHERE load_id = '{load.load_id}') AS q "
-        "ON s.rowid + 2 = q.record_no)"
+    """In the publish transaction: delete the day's other rows and this load's quarantined
+    ones; what is left of the load is the partition once the load is marked published."""
+    first = landed_rowids(con, load)
+    day = date.fromisoformat(load.partition_key)
+    con.execute(f"DELETE FROM {LANDED} WHERE kpi_date = ? AND load_id <> ?", [day, load.load_id])
+    con.execute(
+        f"""DELETE FROM {LANDED} WHERE kpi_date = ? AND load_id = ? AND rowid IN (
+                SELECT record_no - 2 + ? FROM audit.quarantine WHERE load_id = ?)""",
+        [day, load.load_id, first, load.load_id],
     )
-    return default_publish(con, settings, dataset, load, direct)
+    (n, left) = con.execute(
+        f"""SELECT count(*), count(*) FILTER (WHERE _flagged OR _cast_errors IS NOT NULL)
+            FROM {LANDED} WHERE kpi_date = ? AND load_id = ?""",
+        [day, load.load_id],
+    ).fetchone()
+    if left:
+        raise RuntimeError(f"{load.file_name}: {left} flagged rows were not quarantined; nothing published")
+    return n
 
 
 def publish_inventory(
@@ -293,9 +317,8 @@ INVENTORY = Dataset(
     publish=publish_inventory,
 )
 KPI = Dataset(
-    name="tower_kpi", source=SOURCE, core_table="core.fct_tower_kpi_5min",
-    partition_column="kpi_date", header=kpi_header, stage=stage_kpi, publish=publish_kpi,
-    prefiltered=kpi_prefiltered,
+    name="tower_kpi", source=SOURCE, core_table=LANDED, partition_column="kpi_date",
+    header=kpi_header, stage=land_kpi, publish=publish_kpi, prefiltered=kpi_prefiltered,
 )
 EVENTS = Dataset(
     name="tower_event", source=SOURCE, core_table="core.fct_tower_event",
@@ -400,7 +423,7 @@ def task_archive(settings: Settings, day: date) -> dict[str, str]:
 
 
 def task_load(settings: Settings, loads: dict[str, str]) -> dict[str, dict]:
-    """Stage, validate and publish each archived load in one session (see stage_kpi)."""
+    """Stage, validate and publish each archived load in one session."""
     from pipelines.batch import publish_step, stage_step, validate_step
 
     results: dict[str, dict] = {}

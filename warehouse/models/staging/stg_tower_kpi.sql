@@ -2,8 +2,9 @@
 -- Values arrive as text, so a bad value becomes a quarantined row, never a failed file:
 -- each failed cast is named, with its text, in _cast_errors. The caller sets the session
 -- TimeZone to WITA while this runs, so a ts without offset is read as WITA.
--- Nothing here may reorder rows (no join, no window): the table's rowid is the record's
--- position in the file, which stg_tower_kpi_batch turns into its line number.
+-- Nothing here may reorder rows (no join, no window): the rows land in core in the file's
+-- order, and their rowid is the record's position, which stg_tower_kpi_batch turns into
+-- its line number.
 {%- set numeric = [
     ("availability_pct", "DOUBLE"), ("latency_ms", "DOUBLE"), ("packet_loss_pct", "DOUBLE"),
     ("throughput_mbps", "DOUBLE"), ("active_users", "INTEGER"), ("rssi_dbm", "DOUBLE"),
@@ -40,10 +41,15 @@ SELECT
     CAST(floor(us_into_day / 86400000000.0) AS INTEGER) AS days_from_file_day,
     CASE WHEN us_into_day >= 0 AND us_into_day < 86400000000 AND us_into_day % 300000000 = 0
          THEN CAST(us_into_day // 300000000 AS SMALLINT) END AS slot,
-    nullif(concat_ws(', ',
+    -- concat_ws only where a cast failed: a few rows in a million
+    CASE WHEN (ts IS NOT NULL AND measured_at IS NULL)
+        {%- for col, type in numeric %}
+        OR ({{ col }}_text IS NOT NULL AND {{ col }} IS NULL)
+        {%- endfor %}
+    THEN concat_ws(', ',
         CASE WHEN ts IS NOT NULL AND measured_at IS NULL THEN 'ts=' || ts END
         {%- for col, type in numeric %},
         CASE WHEN {{ col }}_text IS NOT NULL AND {{ col }} IS NULL THEN '{{ col }}=' || {{ col }}_text END
         {%- endfor %}
-    ), '') AS _cast_errors
+    ) END AS _cast_errors
 FROM placed
