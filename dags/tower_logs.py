@@ -63,7 +63,7 @@ def tower_logs():
 
         return towers.task_archive(get_settings(), date.fromisoformat(day))
 
-    # stage → validate → publish in one session: KPI rows are staged in temporary storage
+    # stage → validate → publish, one session (KPI rows land unpublished, see towers.land_kpi)
     @task(pool="duckdb_writer", outlets=[FCT_TOWER_KPI, FCT_TOWER_EVENT])
     def load(loads: dict[str, str]) -> dict[str, dict]:
         from pipelines.settings import get_settings

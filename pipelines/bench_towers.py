@@ -182,6 +182,8 @@ def run(workdir: Path, rows: int, repeat: int = 1,
                     shutil.rmtree(target)
                 elif target.exists():
                     target.unlink()
+            # Flush the previous run's writes so that no variant pays for another's.
+            os.sync()
             results.append(measure(variant, home, path))
     return results, path.stat().st_size / 2**20
 

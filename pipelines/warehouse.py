@@ -19,6 +19,12 @@ import jinja2
 from pipelines.settings import Settings
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# Rows per row group (DuckDB's default is 122,880). DuckDB reads a CSV file in slices of
+# about 8 MB, about 100,000 KPI rows; an insert that keeps the file's order (towers.land_kpi)
+# writes a slice smaller than a row group by first copying it into its neighbours. With
+# row groups smaller than a slice, every slice is written straight away: measured 10-15 %
+# off the KPI load. Reads do not mind the smaller groups.
+ROW_GROUP_SIZE = 61_440
 
 
 def extension_directory() -> str | None:
@@ -52,7 +58,12 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
         con.execute("USE wh")
     elif settings.warehouse_backend == "duckdb":
         settings.home.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(settings.warehouse_path), read_only=read_only, config=_config())
+        con = duckdb.connect(config=_config())
+        options = [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"] + (["READ_ONLY"] if read_only else [])
+        con.execute(
+            f"ATTACH {quote_literal(str(settings.warehouse_path))} AS warehouse ({', '.join(options)})"
+        )
+        con.execute("USE warehouse")
     else:
         raise ValueError(
             f"KONEKTIVITAS_WAREHOUSE={settings.warehouse_backend!r}: expected 'duckdb' or 'ducklake'"
