@@ -68,6 +68,18 @@ def published_load_of(
     ).fetchone()
 
 
+def published_load_of_partition(
+    con: duckdb.DuckDBPyConnection, dataset: str, partition_key: str
+) -> str | None:
+    """The load whose rows are the partition now (at most one is published at a time)."""
+    row = con.execute(
+        """SELECT load_id FROM audit.load
+           WHERE dataset = ? AND partition_key = ? AND status = 'published'""",
+        [dataset, partition_key],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def set_rows_read(con: duckdb.DuckDBPyConnection, load_id: str, rows: int) -> None:
     con.execute("UPDATE audit.load SET rows_read = ? WHERE load_id = ?", [rows, load_id])
 

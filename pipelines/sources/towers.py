@@ -25,6 +25,8 @@ from pipelines.warehouse import quote_literal, render_model
 
 WITA = ZoneInfo(LOCAL_TZ)
 SOURCE = "towers"
+# Where KPI rows land, published or not (core.fct_tower_kpi_5min shows the published ones).
+LANDED = "core.fct_tower_kpi_5min_landed"
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(csv|log)(\.gz)?$")
 # DuckDB's memory limit while loading KPIs: past it, staged rows spill to disk.
 MEMORY_LIMIT = os.environ.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "800MB")
@@ -150,17 +152,15 @@ def _kpi_flags(settings: Settings, table: str, columns: list[str]) -> tuple[str 
     return flag_expression(rules, columns)
 
 
-# Columns the batch view adds from the inventory: the parsing pass cannot have judged them.
-_LOOKUP_COLUMNS = {"tower_in_inventory", "slot_key", "_flagged"}
+# What the batch view adds from the inventory (the parsing pass cannot have judged these),
+# and the flag itself.
+_NOT_PARSED = {"tower_in_inventory", "slot_key", "_flagged"}
 
 
 def kpi_prefiltered(con: duckdb.DuckDBPyConnection, settings: Settings, table: str) -> frozenset[str]:
     """The rules land_kpi evaluated into the landed rows' `_flagged` column."""
     columns = [c for (c, *_) in con.execute(f"DESCRIBE {table}").fetchall()]
-    return _kpi_flags(settings, table, [c for c in columns if c not in _LOOKUP_COLUMNS])[1]
-
-
-LANDED = "core.fct_tower_kpi_5min_landed"
+    return _kpi_flags(settings, table, [c for c in columns if c not in _NOT_PARSED])[1]
 
 
 def landed_rowids(con: duckdb.DuckDBPyConnection, load: audit.Load) -> int:
@@ -363,7 +363,11 @@ def refresh_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, day: 
     from pipelines.warehouse import transaction
 
     month = day.replace(day=1)
-    daily = render_model(settings, "marts", "tower_availability_daily", day=str(day))
+    published = audit.published_load_of_partition(con, KPI.name, str(day))
+    daily = render_model(
+        settings, "marts", "tower_availability_daily", day=str(day),
+        **({"published_load": published} if published else {}),
+    )
     monthly = render_model(settings, "marts", "tower_availability_monthly", month=str(month))
     with transaction(con):
         con.execute("DELETE FROM marts.tower_availability_daily WHERE kpi_date = ?", [day])

@@ -1,5 +1,6 @@
 -- Tower indicators per local day (INDICATORS.md). With `day`, only that day (the per-day
--- refresh after a KPI load); without, every day whose KPI file was published.
+-- refresh after a KPI load, with `published_load` the day's published KPI load if any);
+-- without, every day whose KPI file was published.
 -- Every tower in service gets a row, samples or not: a missing slot is not available.
 WITH days AS (
     {%- if day is defined %}
@@ -21,8 +22,15 @@ samples AS (
     SELECT kpi_date, tower_id,
            count(*) AS slots_with_sample,
            count(*) FILTER (WHERE status IN ('UP', 'DEGRADED')) AS slots_available
+    {%- if published_load is defined %}
+    -- The day's published load, named: its landed rows are exactly the day's published
+    -- samples, and a literal load_id skips the view's per-row lookup of published loads.
+    FROM core.fct_tower_kpi_5min_landed
+    WHERE kpi_date IN (SELECT kpi_date FROM days) AND load_id = '{{ published_load }}'
+    {%- else %}
     FROM core.fct_tower_kpi_5min
     WHERE kpi_date IN (SELECT kpi_date FROM days)
+    {%- endif %}
     GROUP BY ALL
 ),
 power AS (
