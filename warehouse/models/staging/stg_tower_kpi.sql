@@ -5,6 +5,7 @@
 -- Nothing here may reorder rows (no join, no window): the rows land in core in the file's
 -- order, and their rowid is the record's position, which stg_tower_kpi_batch turns into
 -- its line number.
+{%- from 'macros/kpi_slots.sql' import us_into_day, slot_position %}
 {%- set numeric = [
     ("availability_pct", "DOUBLE"), ("latency_ms", "DOUBLE"), ("packet_loss_pct", "DOUBLE"),
     ("throughput_mbps", "DOUBLE"), ("active_users", "INTEGER"), ("rssi_dbm", "DOUBLE"),
@@ -25,8 +26,7 @@ WITH typed AS (
 ),
 placed AS (
     SELECT *,
-           -- microseconds since local midnight of the file's day
-           epoch_us(measured_at) - epoch_us(TIMESTAMPTZ '{{ day }} 00:00:00+08:00') AS us_into_day
+           {{ us_into_day('measured_at', day) }} AS us_into_day
     FROM typed
 )
 SELECT
@@ -37,8 +37,7 @@ SELECT
     {{ col }},
     {%- endfor %}
     power_source,
-    us_into_day % 300000000 AS grid_offset_us,
-    CAST(floor(us_into_day / 86400000000.0) AS INTEGER) AS days_from_file_day,
+    {{ slot_position('us_into_day') }},
     CASE WHEN us_into_day >= 0 AND us_into_day < 86400000000 AND us_into_day % 300000000 = 0
          THEN CAST(us_into_day // 300000000 AS SMALLINT) END AS slot,
     -- concat_ws only where a cast failed: a few rows in a million

@@ -3,6 +3,7 @@
 -- being line 1), what stg_tower_kpi derived from each timestamp, and what the inventory in
 -- force says of each tower. A view: nothing is written to add these; the join's build side
 -- is the day's towers only.
+{%- from 'macros/kpi_slots.sql' import us_into_day, slot_position %}
 WITH towers AS (
     SELECT tower_id, row_number() OVER (ORDER BY tower_id) AS tower_no
     FROM core.dim_tower
@@ -10,8 +11,7 @@ WITH towers AS (
 ),
 landed AS (
     SELECT rowid - {{ first_rowid }} + 2 AS _line, *,
-           -- microseconds since local midnight of the file's day, as in stg_tower_kpi
-           epoch_us(measured_at) - epoch_us(TIMESTAMPTZ '{{ day }} 00:00:00+08:00') AS us_into_day
+           {{ us_into_day('measured_at', day) }} AS us_into_day
     FROM core.fct_tower_kpi_5min_landed
     WHERE kpi_date = DATE '{{ day }}' AND load_id = '{{ load_id }}'
 )
@@ -29,8 +29,7 @@ SELECT
     r.rssi_dbm,
     r.power_source,
     r.battery_v,
-    r.us_into_day % 300000000 AS grid_offset_us,
-    CAST(floor(r.us_into_day / 86400000000.0) AS INTEGER) AS days_from_file_day,
+    {{ slot_position('r.us_into_day') }},
     r.slot,
     r._cast_errors,
     r._flagged,
