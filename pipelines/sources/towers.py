@@ -28,7 +28,8 @@ SOURCE = "towers"
 # Where KPI rows land, published or not (core.fct_tower_kpi_5min shows the published ones).
 LANDED = "core.fct_tower_kpi_5min_landed"
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(csv|log)(\.gz)?$")
-# DuckDB's memory limit while loading KPIs: past it, staged rows spill to disk.
+# DuckDB's memory limit while loading KPIs (the parse, the duplicate rule's sort): it bounds
+# the load's peak memory; past it DuckDB spills to disk.
 MEMORY_LIMIT = os.environ.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "800MB")
 # How long after its day ends a day's files may still land before the wait gives up.
 WAIT_HOURS = float(os.environ.get("KONEKTIVITAS_TOWER_WAIT_HOURS", "12"))
@@ -194,8 +195,8 @@ def land_kpi(
     # Rows of the day's loads that died before publishing (a retry starts from the file).
     con.execute(
         f"""DELETE FROM {LANDED} WHERE kpi_date = ? AND load_id NOT IN (
-                SELECT load_id FROM audit.load WHERE dataset = 'tower_kpi' AND status = 'published')""",
-        [day],
+                SELECT load_id FROM audit.load WHERE dataset = ? AND status = 'published')""",
+        [day, load.dataset],
     )
     delimiter = kpi_delimiter(path)
     parsed = render_model(
