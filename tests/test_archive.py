@@ -20,3 +20,5 @@ def test_archive_keeps_bytes_under_sha256(con, settings, tmp_path) -> None:
     archive_file(con, settings.home, settings.archive, "registry", again)
     rows = con.execute("SELECT sha256, bytes, first_name FROM audit.file").fetchall()
     assert rows == [(a.sha256, len(payload), str(f))]
+    # The second delivery's copy (made while hashing) is dropped, not left beside the first.
+    assert [p.name for p in settings.archive.rglob("*") if p.is_file()] == [a.archive_path.name]
