@@ -37,9 +37,6 @@ class Dataset:
     stage: Callable[[duckdb.DuckDBPyConnection, Settings, Path, str, audit.Load], int | None]
     # Optional: replace the default "delete partition, insert model" publish.
     publish: Callable[[duckdb.DuckDBPyConnection, Settings, Dataset, audit.Load, str], int] | None = None
-    # Optional: prefiltered(con, settings, staging table) names the rules the stage already
-    # evaluated into a `_flagged` column (validation.quarantine_rows).
-    prefiltered: Callable[[duckdb.DuckDBPyConnection, Settings, str], frozenset[str]] | None = None
 
     @property
     def core_model(self) -> str:
@@ -134,12 +131,11 @@ def validate_step(
 ) -> ValidationSummary:
     table = staging_table(dataset, load.load_id)
     rows = audit.rows_read(con, load.load_id)
-    prefiltered = dataset.prefiltered(con, settings, table) if dataset.prefiltered else frozenset()
     return validate_table(
         con, settings, dataset.name, table, load.load_id,
         {"file": load.file_name or "", "sha256": load.sha256 or "",
          "partition": load.partition_key},
-        rows=rows, prefiltered=prefiltered,
+        rows=rows,
     )
 
 

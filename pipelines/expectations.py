@@ -76,20 +76,6 @@ def _words_between(kw: dict[str, Any]) -> str:
     return f">= {lo}" if lo is not None else f"<= {hi}"
 
 
-# Row-level expectations whose predicate reads only the row's own columns (kwargs column,
-# or column_A and column_B): these can be evaluated wherever those columns exist, e.g. in
-# the pass that stages the rows (see flag_expression).
-ROW_LOCAL = {
-    "expect_column_values_to_not_be_null",
-    "expect_column_values_to_be_null",
-    "expect_column_values_to_be_between",
-    "expect_column_value_lengths_to_be_between",
-    "expect_column_values_to_be_in_set",
-    "expect_column_values_to_not_be_in_set",
-    "expect_column_values_to_match_regex",
-    "expect_column_values_to_not_match_regex",
-    "expect_column_pair_values_a_to_be_greater_than_b",
-}
 CROSS_ROW = {
     "expect_column_values_to_be_unique",
     "expect_compound_columns_to_be_unique",
@@ -182,30 +168,6 @@ def compile_suite(suite: dict[str, Any], batch: str) -> list[Rule]:
             lines = f"SELECT _line FROM {batch} WHERE {predicate}"
         rules.append(Rule(etype, kw, words, predicate, lines))
     return rules
-
-
-def rule_columns(rule: Rule) -> tuple[str, ...] | None:
-    """The columns a row-local rule reads; None for a table-level or cross-row rule."""
-    if rule.predicate is None or rule.expectation_type not in ROW_LOCAL:
-        return None
-    if "column" in rule.kwargs:
-        return (rule.kwargs["column"],)
-    return (rule.kwargs["column_A"], rule.kwargs["column_B"])
-
-
-def flag_expression(rules: list[Rule], columns: list[str]) -> tuple[str | None, frozenset[str]]:
-    """One SQL predicate over `columns`, TRUE exactly when a row breaks one of the row-local
-    rules that read only those columns (never NULL); and those rules' names.
-
-    A stage can evaluate it in the pass that types the rows (as a `_flagged` column), so
-    that validation looks for these rules' broken rows among the flagged rows only.
-    """
-    have = set(columns)
-    folded = [r for r in rules if (cols := rule_columns(r)) is not None and set(cols) <= have]
-    if not folded:
-        return None, frozenset()
-    expr = " OR ".join(f"coalesce({r.predicate}, FALSE)" for r in folded)
-    return f"({expr})", frozenset(r.rule for r in folded)
 
 
 def required_columns(suite: dict[str, Any]) -> list[str]:

@@ -72,9 +72,9 @@ def test_every_kpi_variant_loads(con, settings, landed, variant):
     ).fetchone()
     # 00:00 WITA is 16:00 UTC the day before, whether or not the file said +08:00.
     assert first == (datetime(2026, 8, 31, 16, 0, tzinfo=UTC), 0, 99.5, 35.5, 52.5, 12)
-    # Once published, every landed row is published, none carrying a load-time flag.
+    # Once published, every landed row is published, none carrying a failed cast.
     assert con.execute(
-        """SELECT count(*), count(*) FILTER (WHERE _flagged OR _cast_errors IS NOT NULL)
+        """SELECT count(*), count(*) FILTER (WHERE _cast_errors IS NOT NULL)
            FROM core.fct_tower_kpi_5min_landed"""
     ).fetchone() == (576, 0)
 

@@ -31,6 +31,11 @@ _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(csv|log)(\.gz)?$")
 # DuckDB's memory limit while loading KPIs (the parse, the duplicate rule's sort): it bounds
 # the load's peak memory; past it DuckDB spills to disk.
 MEMORY_LIMIT = os.environ.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "800MB")
+# Compression the KPI landing does not try. FSST (for strings) cost ~1.5 s of a 10M-row
+# load's ~8 s, nearly all of it on tower_id, which it shrinks little (short ids, tens of
+# thousands of distinct values per row group): without it tower_id is stored as a
+# dictionary when ids repeat, else plain. Other tables keep DuckDB's defaults.
+LANDING_DISABLED_COMPRESSION = "fsst"
 # How long after its day ends a day's files may still land before the wait gives up.
 WAIT_HOURS = float(os.environ.get("KONEKTIVITAS_TOWER_WAIT_HOURS", "12"))
 
@@ -145,25 +150,6 @@ def kpi_source(path: Path, delimiter: str) -> str:
     )
 
 
-def _kpi_flags(settings: Settings, table: str, columns: list[str]) -> tuple[str | None, frozenset[str]]:
-    """The suite's row-local rules over the parsed columns, as one `_flagged` predicate."""
-    from pipelines.expectations import compile_suite, flag_expression, load_suite
-
-    rules = compile_suite(load_suite(settings.expectations_dir, "tower_kpi"), table)
-    return flag_expression(rules, columns)
-
-
-# What the batch view adds from the inventory (the parsing pass cannot have judged these),
-# and the flag itself.
-_NOT_PARSED = {"tower_in_inventory", "slot_key", "_flagged"}
-
-
-def kpi_prefiltered(con: duckdb.DuckDBPyConnection, settings: Settings, table: str) -> frozenset[str]:
-    """The rules land_kpi evaluated into the landed rows' `_flagged` column."""
-    columns = [c for (c, *_) in con.execute(f"DESCRIBE {table}").fetchall()]
-    return _kpi_flags(settings, table, [c for c in columns if c not in _NOT_PARSED])[1]
-
-
 def landed_rowids(con: duckdb.DuckDBPyConnection, load: audit.Load) -> int:
     """The rowid of a KPI load's first landed row; its rows' rowids follow without a gap
     (one INSERT in file order), which is how a rowid gives a line number."""
@@ -186,10 +172,6 @@ def land_kpi(
     the view validation reads. The rows stay unpublished (invisible in
     core.fct_tower_kpi_5min) until publish_kpi, so they are written once, compressed, and
     never copied.
-
-    The same pass evaluates every rule of the suite that reads only the parsed columns into
-    `_flagged` (kpi_prefiltered): validation then looks at the flagged rows, the unknown
-    towers and the cross-row rule only, never at every rule on every row again.
     """
     day = date.fromisoformat(load.partition_key)
     # Rows of the day's loads that died before publishing (a retry starts from the file).
@@ -206,19 +188,16 @@ def land_kpi(
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET preserve_insertion_order = true")  # rows land in the file's order
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")  # a ts without offset is WITA
+    con.execute(f"SET disabled_compression_methods = '{LANDING_DISABLED_COMPRESSION}'")
     try:
-        # The flags are evaluated under this pass's WITA TimeZone: fine for the suite's
-        # rules on numbers and text; a rule comparing a timestamp with a text literal
-        # would need the same TimeZone as validation (UTC).
-        columns = [c for (c, *_) in con.execute(f"DESCRIBE {parsed}").fetchall()]
-        flagged, _ = _kpi_flags(settings, table, columns)
         select = render_model(
             settings, "core", "fct_tower_kpi_5min_landed", parsed=f"({parsed})",
-            flagged=flagged or "FALSE", load_id=load.load_id, partition_key=load.partition_key,
+            load_id=load.load_id, partition_key=load.partition_key,
         )
         (n,) = con.execute(f"INSERT INTO {LANDED} BY NAME {select}").fetchone()
     finally:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("RESET disabled_compression_methods")
     view = render_model(
         settings, "staging", "stg_tower_kpi_batch", day=load.partition_key,
         load_id=load.load_id, first_rowid=landed_rowids(con, load),
@@ -285,13 +264,16 @@ def publish_kpi(
                 SELECT record_no - 2 + ? FROM audit.quarantine WHERE load_id = ?)""",
         [day, load.load_id, first, load.load_id],
     )
+    # A wrong rowid-to-line mapping would delete the wrong rows: then some row that cannot
+    # be a valid sample (a failed cast, an empty key, a ts off the day's grid) is left.
     (n, left) = con.execute(
-        f"""SELECT count(*), count(*) FILTER (WHERE _flagged OR _cast_errors IS NOT NULL)
+        f"""SELECT count(*), count(*) FILTER (WHERE _cast_errors IS NOT NULL OR tower_id IS NULL
+                                              OR measured_at IS NULL OR slot IS NULL)
             FROM {LANDED} WHERE kpi_date = ? AND load_id = ?""",
         [day, load.load_id],
     ).fetchone()
     if left:
-        raise RuntimeError(f"{load.file_name}: {left} flagged rows were not quarantined; nothing published")
+        raise RuntimeError(f"{load.file_name}: {left} invalid rows were not quarantined; nothing published")
     return n
 
 
@@ -319,7 +301,7 @@ INVENTORY = Dataset(
 )
 KPI = Dataset(
     name="tower_kpi", source=SOURCE, core_table=LANDED, partition_column="kpi_date",
-    header=kpi_header, stage=land_kpi, publish=publish_kpi, prefiltered=kpi_prefiltered,
+    header=kpi_header, stage=land_kpi, publish=publish_kpi,
 )
 EVENTS = Dataset(
     name="tower_event", source=SOURCE, core_table="core.fct_tower_event",

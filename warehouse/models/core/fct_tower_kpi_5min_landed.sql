@@ -1,6 +1,6 @@
--- One KPI file's samples as they land (towers.land_kpi), in the file's order. `flagged` is
--- the suite's row-local rules as one predicate. Nobody sees these rows until the load is
--- published (the view core.fct_tower_kpi_5min), and publishing deletes the quarantined ones.
+-- One KPI file's samples as they land (towers.land_kpi), in the file's order. Nobody sees
+-- these rows until the load is published (the view core.fct_tower_kpi_5min), and
+-- publishing deletes the quarantined ones.
 SELECT
     DATE '{{ partition_key }}' AS kpi_date,
     tower_id,
@@ -16,6 +16,5 @@ SELECT
     power_source,
     battery_v,
     '{{ load_id }}' AS load_id,
-    _cast_errors,
-    {{ flagged }} AS _flagged
+    _cast_errors
 FROM {{ parsed }}

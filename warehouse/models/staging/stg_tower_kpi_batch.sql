@@ -32,7 +32,6 @@ SELECT
     {{ slot_position('r.us_into_day') }},
     r.slot,
     r._cast_errors,
-    r._flagged,
     CASE WHEN r.tower_id IS NOT NULL THEN t.tower_no IS NOT NULL END AS tower_in_inventory,
     -- (tower, slot) as one exact integer for the duplicate rule; NULL when the row is
     -- quarantined for its tower or its ts anyway
