@@ -1,4 +1,5 @@
-"""docker-compose.yml, checked statically (no Docker engine runs here)."""
+"""docker-compose.yml, checked statically (no Docker engine runs here; test_deployment.py
+runs its services as plain processes)."""
 
 from __future__ import annotations
 
