@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pipelines.cli import add_home, console, parse_date
 from pipelines.settings import get_settings
+
+if TYPE_CHECKING:
+    from pipelines.generate.towers import TowerOptions
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,6 +22,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--start", type=parse_date, default=None, help="first local day (YYYY-MM-DD)")
     p.add_argument("--days", type=int, default=None, help="days of tower and partner data")
+    p.add_argument("--towers", type=int, default=None, help="number of towers (default 30)")
+    p.add_argument("--bad-rate", action="append", default=[], metavar="KIND=RATE",
+                   help="share of KPI rows of a bad kind (out_of_range, unknown_tower, off_grid, "
+                        "outside_day, duplicate, not_a_number, or all); repeatable, in order")
+    p.add_argument("--variant-rate", action="append", default=[], metavar="VARIANT=RATE",
+                   help="share of days in a file variant (semicolon, bom, crlf, gzip, no_offset, "
+                        "or all); repeatable, in order")
+    p.add_argument("--gap-rate", type=float, default=None, help="share of slots with no sample")
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("run", help="run every DAG on what has landed, in-process, then the marts")
@@ -48,17 +60,28 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from pipelines.generate import GenerateOptions, generate
 
     settings = get_settings(args.home)
-    opts = GenerateOptions(home=settings.home, seed=args.seed, region_code=settings.region_code)
-    if args.start:
-        opts = GenerateOptions(**{**opts.__dict__, "start": args.start})
-    if args.days:
-        opts = GenerateOptions(**{**opts.__dict__, "days": args.days})
+    chosen = {k: v for k, v in (("start", args.start), ("days", args.days)) if v}
+    opts = GenerateOptions(home=settings.home, seed=args.seed, region_code=settings.region_code,
+                           towers=tower_options(args), **chosen)
     with _progress() as progress:
         task = progress.add_task("generating", total=None)
         files = generate(opts, on_step=lambda s: progress.update(task, description=f"generating {s}"))
         progress.update(task, description=f"generated {len(files)} files")
     console.print(f"landing zone: {settings.landing}")
     return 0
+
+
+def tower_options(args: argparse.Namespace) -> TowerOptions:
+    """The tower generator's knobs from the command line (TowerOptions)."""
+    from pipelines.generate import towers as gen
+
+    base = gen.TowerOptions()
+    return gen.TowerOptions(
+        towers=args.towers if args.towers is not None else base.towers,
+        bad_rates=gen.rates(args.bad_rate, gen.BAD_KINDS, base.bad_rates, "--bad-rate"),
+        variant_rates=gen.rates(args.variant_rate, gen.VARIANTS, base.variant_rates, "--variant-rate"),
+        gap_rate=args.gap_rate if args.gap_rate is not None else base.gap_rate,
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -100,6 +123,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if settings.home.exists() and not args.keep:
         shutil.rmtree(settings.home)
     args.home, args.start, args.days = settings.home, None, None
+    args.towers, args.bad_rate, args.variant_rate, args.gap_rate = None, [], [], None
     cmd_generate(args)
     from pipelines.commands.pln import demo_partner_api
 

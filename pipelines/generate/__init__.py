@@ -9,6 +9,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.generate.towers import TowerOptions
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class GenerateOptions:
     edition_date: date = date(2025, 7, 1)
     start: date = date(2026, 9, 1)  # first local day of tower and partner data
     days: int = 61
+    towers: TowerOptions | None = None  # the tower generator's knobs; None: its defaults
 
 
 def generators() -> list[tuple[str, Callable[[GenerateOptions], list[Path]]]]:

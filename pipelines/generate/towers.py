@@ -250,9 +250,26 @@ def write_day(con: duckdb.DuckDBPyConnection, home: Path, seed: int, day: date,
     return written
 
 
+def rates(pairs: list[str], kinds: tuple[str, ...], defaults: dict[str, float],
+          what: str) -> dict[str, float]:
+    """`KIND=RATE` settings over the defaults, in order; `all=RATE` sets every kind."""
+    out = dict(defaults)
+    for pair in pairs:
+        kind, sep, value = pair.partition("=")
+        try:
+            rate = float(value)
+        except ValueError:
+            rate = -1.0
+        if not sep or (kind != "all" and kind not in kinds) or not 0.0 <= rate <= 1.0:
+            raise ValueError(f"{what} {pair!r}: expected KIND=RATE with RATE between 0 and 1 and "
+                             f"KIND one of all, {', '.join(kinds)}")
+        out.update(dict.fromkeys(kinds if kind == "all" else (kind,), rate))
+    return out
+
+
 def generate(options, towers_options: TowerOptions | None = None) -> list[Path]:  # GenerateOptions
     """Inventory snapshots and one KPI file and syslog per day of the options' period."""
-    opts = towers_options or TowerOptions()
+    opts = towers_options or options.towers or TowerOptions()
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     tower_table(con, options.seed, opts.towers, _villages(options.home, options.region_code),
