@@ -96,3 +96,29 @@ def test_measured_availability_discrepancy_and_breach_by_hand(settings, tmp_path
                  AND (comment IS NULL OR comment = '')""").fetchall()
     assert undocumented == []
     assert expected[1][5] == pytest.approx(0.706452, abs=1e-6)
+
+
+def test_a_month_reported_but_not_yet_pulled_has_no_measured_availability(
+    settings, tmp_path, monkeypatch
+):
+    """October's report arrives while the outages are pulled only to 2 October: October's
+    measured availability is unknown, not 100 %, and so are its discrepancy and breach."""
+    monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(write_config(tmp_path, [])))
+    write_registry(settings)
+    with partner_server(september()) as (_, conn):
+        pln.pull(settings, conn, datetime(2026, 10, 2, tzinfo=UTC), FAST)
+    write_sla_report(settings.landing / "pln" / "sla" / "2026-10.xlsx", date(2026, 10, 1), [
+        {"no": 1, "site_id": "S1", "contracted_sla_pct": 99.5, "reported_availability_pct": 99.0},
+    ], SheetStyle())
+    pln_sla.load_reports(settings)
+    build_marts(settings)
+    with session(settings, read_only=True) as con:
+        rows = con.execute(
+            """SELECT month_date, site_id, active_minutes, outage_minutes,
+                      sla_measured_availability_pct, sla_reported_availability_pct,
+                      sla_discrepancy_pp, sla_discrepancy_flagged, sla_breach
+               FROM marts.partner_sla_monthly WHERE site_id = 'S1' ORDER BY month_date"""
+        ).fetchall()
+    september_row, october_row = rows
+    assert september_row[3] == 180 and september_row[4] == pytest.approx((1 - 180 / 43200) * 100)
+    assert october_row == (date(2026, 10, 1), "S1", 31 * 24 * 60, None, None, 99.0, None, None, None)

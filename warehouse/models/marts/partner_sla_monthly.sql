@@ -4,8 +4,8 @@
 -- @column village_code Kemendagri village code of the site (current version).
 -- @column service FIBER, RADIO, VSAT or WIFI_PUBLIC.
 -- @column active_minutes Minutes of the site's active period (activated_at to terminated_at, open while NULL) inside the month.
--- @column outage_minutes Minutes of the union of the site's outages clipped to its active minutes; an ongoing outage counts to the month's end; overlaps counted once.
--- @column sla_measured_availability_pct sla_measured_availability_pct = (1 - outage_minutes / active_minutes) x 100.
+-- @column outage_minutes Minutes of the union of the site's outages clipped to its active minutes; an ongoing outage counts to the month's end; overlaps counted once; NULL while the outages are not pulled through the month's end (audit.api_watermark), e.g. a month known only from a partner report.
+-- @column sla_measured_availability_pct sla_measured_availability_pct = (1 - outage_minutes / active_minutes) x 100; NULL (and so the discrepancy, its flag and the breach) while outage_minutes is.
 -- @column sla_reported_availability_pct The partner's own Availability (%) for the month from its SLA report; NULL without a report or an empty cell.
 -- @column sla_contracted_pct SLA Kontrak (%) from the partner's report.
 -- @column sla_discrepancy_pp sla_discrepancy_pp = reported - measured, in percentage points.
@@ -66,11 +66,18 @@ outage AS (
                AS outage_minutes
     FROM ordered GROUP BY ALL
 ),
+pulled AS (
+    SELECT max(watermark_at) AS outages_to
+    FROM audit.api_watermark WHERE source = 'pln' AND stream = 'outages'
+),
 measured AS (
+    -- No outage known is 0 minutes only once the outages are pulled through the month's
+    -- end; before that (a month known from a partner report only) it is unknown.
     SELECT a.month_date, a.site_id, a.village_code, a.service,
            (epoch(a.a1) - epoch(a.a0)) / 60 AS active_minutes,
-           coalesce(o.outage_minutes, 0) AS outage_minutes
-    FROM active AS a LEFT JOIN outage AS o USING (site_id, month_date)
+           CASE WHEN a.month_end_at <= p.outages_to THEN coalesce(o.outage_minutes, 0) END
+               AS outage_minutes
+    FROM active AS a LEFT JOIN outage AS o USING (site_id, month_date) CROSS JOIN pulled AS p
     WHERE a.a1 > a.a0
 )
 SELECT
