@@ -21,7 +21,7 @@ demo: venv
 
 test: venv
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q --durations=12
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --durations=12
 
 lint: venv
 	$(BIN)/ruff check .
