@@ -44,17 +44,23 @@ def september() -> PartnerData:
     )
 
 
-def test_measured_availability_discrepancy_and_breach_by_hand(settings, tmp_path, monkeypatch):
+def build_after_pull(settings, tmp_path, monkeypatch, month: date, report: list[dict]) -> None:
+    """September's partner data pulled on 2 October, `month`'s SLA report, the marts."""
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(write_config(tmp_path, [])))
     write_registry(settings)
     with partner_server(september()) as (_, conn):
         pln.pull(settings, conn, datetime(2026, 10, 2, tzinfo=UTC), FAST)
-    write_sla_report(settings.landing / "pln" / "sla" / "2026-09.xlsx", date(2026, 9, 1), [
-        {"no": 1, "site_id": "S1", "contracted_sla_pct": 99.5, "reported_availability_pct": 99.95},
-        {"no": 2, "site_id": "S3", "contracted_sla_pct": "99,5", "reported_availability_pct": "99,90"},
-    ], SheetStyle())
+    write_sla_report(settings.landing / "pln" / "sla" / f"{month:%Y-%m}.xlsx", month, report,
+                     SheetStyle())
     pln_sla.load_reports(settings)
     build_marts(settings)
+
+
+def test_measured_availability_discrepancy_and_breach_by_hand(settings, tmp_path, monkeypatch):
+    build_after_pull(settings, tmp_path, monkeypatch, date(2026, 9, 1), [
+        {"no": 1, "site_id": "S1", "contracted_sla_pct": 99.5, "reported_availability_pct": 99.95},
+        {"no": 2, "site_id": "S3", "contracted_sla_pct": "99,5", "reported_availability_pct": "99,90"},
+    ])
     with session(settings, read_only=True) as con:
         rows = con.execute(
             """SELECT site_id, active_minutes, outage_minutes, sla_measured_availability_pct,
@@ -103,15 +109,9 @@ def test_a_month_reported_but_not_yet_pulled_has_no_measured_availability(
 ):
     """October's report arrives while the outages are pulled only to 2 October: October's
     measured availability is unknown, not 100 %, and so are its discrepancy and breach."""
-    monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(write_config(tmp_path, [])))
-    write_registry(settings)
-    with partner_server(september()) as (_, conn):
-        pln.pull(settings, conn, datetime(2026, 10, 2, tzinfo=UTC), FAST)
-    write_sla_report(settings.landing / "pln" / "sla" / "2026-10.xlsx", date(2026, 10, 1), [
+    build_after_pull(settings, tmp_path, monkeypatch, date(2026, 10, 1), [
         {"no": 1, "site_id": "S1", "contracted_sla_pct": 99.5, "reported_availability_pct": 99.0},
-    ], SheetStyle())
-    pln_sla.load_reports(settings)
-    build_marts(settings)
+    ])
     with session(settings, read_only=True) as con:
         rows = con.execute(
             """SELECT month_date, site_id, active_minutes, outage_minutes,
