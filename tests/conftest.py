@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,24 @@ def shared_registry() -> Path:
     if not path.is_dir():
         pytest.skip(f"real registry files not present at {path}")
     return path
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
+                   check=True, capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def ducklake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The warehouse on DuckLake: a fresh catalog database in the local PostgreSQL, Parquet
+    under tmp_path. Ask for it before `settings` or `con`. Skips where no PostgreSQL answers."""
+    db = f"kk_lake_{uuid.uuid4().hex[:8]}"
+    try:
+        psql(f"CREATE DATABASE {db}")
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    monkeypatch.setenv("KONEKTIVITAS_WAREHOUSE", "ducklake")
+    monkeypatch.setenv("KONEKTIVITAS_DUCKLAKE_CATALOG", f"dbname={db} host=127.0.0.1 user=postgres")
+    monkeypatch.setenv("KONEKTIVITAS_DUCKLAKE_DATA_PATH", str(tmp_path / "lake") + "/")
+    yield tmp_path / "lake"
+    psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")

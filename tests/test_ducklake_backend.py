@@ -3,9 +3,6 @@ the multi-machine warehouse. Skips where no PostgreSQL answers."""
 
 from __future__ import annotations
 
-import subprocess
-import uuid
-
 import pytest
 
 from pipelines.batch import load_file
@@ -14,23 +11,9 @@ from pipelines.sources import kemendagri
 from pipelines.warehouse import connect
 
 
-def _psql(sql: str) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
-                   check=True, capture_output=True, timeout=30)
-
-
 @pytest.fixture
-def lake_settings(tmp_path, monkeypatch):
-    db = f"kk_lake_{uuid.uuid4().hex[:8]}"
-    try:
-        _psql(f"CREATE DATABASE {db}")
-    except (OSError, subprocess.SubprocessError):
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
-    monkeypatch.setenv("KONEKTIVITAS_WAREHOUSE", "ducklake")
-    monkeypatch.setenv("KONEKTIVITAS_DUCKLAKE_CATALOG", f"dbname={db} host=127.0.0.1 user=postgres")
-    monkeypatch.setenv("KONEKTIVITAS_DUCKLAKE_DATA_PATH", str(tmp_path / "lake") + "/")
-    yield get_settings(tmp_path / "home")
-    _psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+def lake_settings(ducklake, tmp_path):
+    return get_settings(tmp_path / "home")
 
 
 def test_kemendagri_load_on_ducklake(lake_settings) -> None:

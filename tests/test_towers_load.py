@@ -79,7 +79,17 @@ def test_every_kpi_variant_loads(con, settings, landed, variant):
     ).fetchone() == (576, 0)
 
 
-def test_every_bad_row_kind_is_quarantined_with_its_reason(con, settings, landed):
+@pytest.fixture(params=["duckdb", "ducklake"])
+def backend(request) -> str:
+    """Both warehouses: the embedded DuckDB file and DuckLake (the multi-machine one), whose
+    row ids the landing's line numbers also rely on."""
+    if request.param == "ducklake":
+        request.getfixturevalue("ducklake")
+    return request.param
+
+
+def test_every_bad_row_kind_is_quarantined_with_its_reason(backend, con, settings, landed):
+    assert settings.warehouse_backend == backend
     good = day_samples("T1", DAY)
     bad = [
         sample("T1", "2026-09-01T00:00:00+08:00", availability_pct="100.5"),  # duplicate + range
@@ -162,7 +172,7 @@ def kpi_rows(con) -> list[tuple]:
     ).fetchall()
 
 
-def test_rerun_and_corrected_file_leave_one_copy(con, settings, landed):
+def test_rerun_and_corrected_file_leave_one_copy(backend, con, settings, landed):
     write_kpi(landed, DAY, day_samples("T1", DAY, down_slots={5}))
     towers.load_day(con, settings, DAY)
     towers.load_day(con, settings, DAY)  # same bytes: a duplicate delivery, nothing loaded
@@ -182,7 +192,7 @@ def test_rerun_and_corrected_file_leave_one_copy(con, settings, landed):
     ).fetchone() == (1,)
 
 
-def test_crash_mid_publish_then_rerun_leaves_one_copy(con, settings, landed, monkeypatch):
+def test_crash_mid_publish_then_rerun_leaves_one_copy(backend, con, settings, landed, monkeypatch):
     write_kpi(landed, DAY, day_samples("T1", DAY))
 
     def crash_after_insert(con, settings, dataset, load, valid):
