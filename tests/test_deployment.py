@@ -49,6 +49,16 @@ def _redis_answers() -> bool:
         return False
 
 
+def _forget_queue(db: int, queue: str) -> None:
+    """Drop what Celery left in Redis for this test's queue (its binding, any message)."""
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=6379, db=db)
+    keys = [k for k in client.scan_iter(match=f"*{queue}*")]
+    if keys:
+        client.delete(*keys)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -163,6 +173,7 @@ def test_compose_services_run_a_tower_day_through_celery_into_ducklake(local, tm
         tis = api.call("GET", f"/api/v2/dags/{DAG}/dagRuns/{run['dag_run_id']}/taskInstances")
     finally:
         stop(procs)
+        _forget_queue(local.redis_db, queue)
     states = {ti["task_id"]: ti["state"] for ti in tis["task_instances"]}
     assert run["state"] == "success", f"{states}\n{tail(procs)}"
     assert set(states.values()) == {"success"}
