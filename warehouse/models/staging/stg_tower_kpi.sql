@@ -5,7 +5,7 @@
 -- Nothing here may reorder rows (no join, no window): the rows land in core in the file's
 -- order, and their rowid is the record's position, which stg_tower_kpi_batch turns into
 -- its line number.
-{%- from 'macros/kpi_slots.sql' import us_into_day, slot_position %}
+{%- from 'macros/kpi_slots.sql' import us_into_day %}
 {%- set numeric = [
     ("availability_pct", "DOUBLE"), ("latency_ms", "DOUBLE"), ("packet_loss_pct", "DOUBLE"),
     ("throughput_mbps", "DOUBLE"), ("active_users", "INTEGER"), ("rssi_dbm", "DOUBLE"),
@@ -37,7 +37,6 @@ SELECT
     {{ col }},
     {%- endfor %}
     power_source,
-    {{ slot_position('us_into_day') }},
     CASE WHEN us_into_day >= 0 AND us_into_day < 86400000000 AND us_into_day % 300000000 = 0
          THEN CAST(us_into_day // 300000000 AS SMALLINT) END AS slot,
     -- concat_ws only where a cast failed: a few rows in a million

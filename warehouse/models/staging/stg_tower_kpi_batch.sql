@@ -1,9 +1,9 @@
 -- One KPI load as validation sees it: its rows in core.fct_tower_kpi_5min_landed (in the
 -- file's order, from rowid `first_rowid`: the record's line is its position + 2, the header
--- being line 1), what stg_tower_kpi derived from each timestamp, and what the inventory in
+-- being line 1), where each timestamp falls in the file's day, and what the inventory in
 -- force says of each tower. A view: nothing is written to add these; the join's build side
 -- is the day's towers only.
-{%- from 'macros/kpi_slots.sql' import us_into_day, slot_position %}
+{%- from 'macros/kpi_slots.sql' import us_into_day %}
 WITH towers AS (
     SELECT tower_id, row_number() OVER (ORDER BY tower_id) AS tower_no
     FROM core.dim_tower
@@ -31,7 +31,8 @@ SELECT
     r.rssi_dbm,
     r.power_source,
     r.battery_v,
-    {{ slot_position('r.us_into_day') }},
+    r.us_into_day % 300000000 AS grid_offset_us,
+    CAST(floor(r.us_into_day / 86400000000.0) AS INTEGER) AS days_from_file_day,
     r.slot,
     r._cast_errors,
     CASE WHEN r.tower_id IS NOT NULL THEN t.tower_no IS NOT NULL END AS tower_in_inventory,
