@@ -72,15 +72,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def tower_options(args: argparse.Namespace) -> TowerOptions:
-    """The tower generator's knobs from the command line (TowerOptions)."""
+    """The tower generator's knobs from the command line, over its defaults (TowerOptions)."""
+    import dataclasses
+
     from pipelines.generate import towers as gen
 
     base = gen.TowerOptions()
-    return gen.TowerOptions(
-        towers=args.towers if args.towers is not None else base.towers,
+    chosen = {k: v for k, v in (("towers", args.towers), ("gap_rate", args.gap_rate)) if v is not None}
+    return dataclasses.replace(
+        base, **chosen,
         bad_rates=gen.rates(args.bad_rate, gen.BAD_KINDS, base.bad_rates, "--bad-rate"),
         variant_rates=gen.rates(args.variant_rate, gen.VARIANTS, base.variant_rates, "--variant-rate"),
-        gap_rate=args.gap_rate if args.gap_rate is not None else base.gap_rate,
     )
 
 

@@ -267,9 +267,9 @@ def rates(pairs: list[str], kinds: tuple[str, ...], defaults: dict[str, float],
     return out
 
 
-def generate(options, towers_options: TowerOptions | None = None) -> list[Path]:  # GenerateOptions
+def generate(options) -> list[Path]:  # GenerateOptions
     """Inventory snapshots and one KPI file and syslog per day of the options' period."""
-    opts = towers_options or options.towers or TowerOptions()
+    opts = options.towers or TowerOptions()
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     tower_table(con, options.seed, opts.towers, _villages(options.home, options.region_code),
