@@ -114,9 +114,9 @@ class Started:
 
 def start(name: str, argv: list[str], env: dict[str, str], logs: Path) -> Started:
     log = logs / f"{name}.log"
-    fh = log.open("wb")
-    proc = subprocess.Popen(argv, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                            start_new_session=True, cwd=logs)
+    with log.open("wb") as fh:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(argv, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                start_new_session=True, cwd=logs)
     return Started(name, proc, log)
 
 

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from local_services import psql
 
 from pipelines.settings import PROJECT_ROOT, Settings, get_settings
 from pipelines.warehouse import connect
@@ -42,11 +43,6 @@ def shared_registry() -> Path:
     if not path.is_dir():
         pytest.skip(f"real registry files not present at {path}")
     return path
-
-
-def psql(sql: str) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
-                   check=True, capture_output=True, timeout=30)
 
 
 @pytest.fixture

@@ -28,25 +28,12 @@ from compose_processes import (
     stop,
     tail,
 )
+from local_services import psql, redis_answers
 
 from pipelines.settings import get_settings
 from pipelines.sources.towers import WITA
 
 DAG = "tower_logs"
-
-
-def _psql(sql: str) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
-                   check=True, capture_output=True, timeout=30)
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=2) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _forget_queue(db: int, queue: str) -> None:
@@ -68,11 +55,11 @@ def _free_port() -> int:
 @pytest.fixture
 def local(tmp_path):
     """Fresh databases for Airflow and the DuckLake catalog, owned by compose's `airflow`."""
-    if not _redis_answers():
+    if not redis_answers():
         pytest.skip("no Redis on 127.0.0.1:6379")
     tag = uuid.uuid4().hex[:8]
     try:
-        _psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'airflow') "
+        psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'airflow') "
               "THEN CREATE ROLE airflow LOGIN PASSWORD 'airflow'; END IF; END $$")
     except (OSError, subprocess.SubprocessError):
         pytest.skip("no PostgreSQL on 127.0.0.1:5432")
@@ -83,12 +70,12 @@ def local(tmp_path):
         secrets={"AIRFLOW_JWT_SECRET": secrets.token_hex(32)},
     )
     for db in (loc.airflow_db, loc.lake_db):
-        _psql(f"CREATE DATABASE {db} OWNER airflow")
+        psql(f"CREATE DATABASE {db} OWNER airflow")
     loc.data.mkdir()
     loc.airflow_home.mkdir()
     yield loc
     for db in (loc.airflow_db, loc.lake_db):
-        _psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
 
 
 class Api:
