@@ -37,21 +37,21 @@ from pipelines.assets import (
 def connectivity_marts():
     @task(pool="duckdb_writer")
     def build_partner_marts() -> dict[str, int]:
-        from pipelines.connectivity import build_whole_marts
+        from pipelines.marts.months import build_whole_marts
         from pipelines.settings import get_settings
 
         return build_whole_marts(get_settings())
 
     @task(pool="duckdb_writer")
     def build_stale_months() -> list[str]:
-        from pipelines.connectivity import build_stale_months
+        from pipelines.marts.months import build_stale_months
         from pipelines.settings import get_settings
 
         return [m.isoformat() for m in build_stale_months(get_settings())]
 
     @task
     def write_report(months: list[str]) -> str | None:
-        from pipelines.report.render import write_latest_report
+        from pipelines.marts.report.render import write_latest_report
         from pipelines.settings import get_settings
 
         path = write_latest_report(get_settings())

@@ -31,15 +31,15 @@ from pipelines.assets import PARTNER_OUTAGE, PARTNER_SITE, PARTNER_SLA_REPORTED
 def pln_partner():
     @task(pool="duckdb_writer", outlets=[PARTNER_SITE, PARTNER_OUTAGE])
     def pull_api(data_interval_end=None, logical_date=None) -> str:
+        from pipelines.pln import pull as pln
         from pipelines.settings import get_settings
-        from pipelines.sources import pln
 
         return pln.pull_in_airflow(get_settings(), data_interval_end or logical_date)
 
     @task(pool="duckdb_writer", outlets=[PARTNER_SLA_REPORTED])
     def load_sla_reports() -> list[dict]:
+        from pipelines.pln import sla_report as pln_sla
         from pipelines.settings import get_settings
-        from pipelines.sources import pln_sla
 
         return [r.__dict__ for r in pln_sla.load_reports(get_settings())]
 

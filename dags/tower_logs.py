@@ -35,7 +35,7 @@ def tower_logs():
         from airflow.sdk.exceptions import AirflowSensorTimeout
 
         from pipelines.settings import get_settings
-        from pipelines.sources import towers
+        from pipelines.towers import day as towers
 
         day = towers.run_day(logical_date, data_interval_start)
         try:
@@ -49,7 +49,7 @@ def tower_logs():
         from datetime import date
 
         from pipelines.settings import get_settings
-        from pipelines.sources import towers
+        from pipelines.towers import day as towers
 
         towers.task_load_inventory(get_settings(), date.fromisoformat(day))
         return day
@@ -59,7 +59,7 @@ def tower_logs():
         from datetime import date
 
         from pipelines.settings import get_settings
-        from pipelines.sources import towers
+        from pipelines.towers import day as towers
 
         return towers.task_archive(get_settings(), date.fromisoformat(day))
 
@@ -67,7 +67,7 @@ def tower_logs():
     @task(pool="duckdb_writer", outlets=[FCT_TOWER_KPI, FCT_TOWER_EVENT])
     def load(loads: dict[str, str]) -> dict[str, dict]:
         from pipelines.settings import get_settings
-        from pipelines.sources import towers
+        from pipelines.towers import day as towers
 
         return towers.task_load(get_settings(), loads)
 
@@ -76,7 +76,7 @@ def tower_logs():
         from datetime import date
 
         from pipelines.settings import get_settings
-        from pipelines.sources import towers
+        from pipelines.towers import day as towers
 
         return towers.task_indicators(get_settings(), date.fromisoformat(day))
 

@@ -37,39 +37,39 @@ KINDS = {"kemendagri": [DIM_REGION], "bps": [], "attributes": [VILLAGE_ATTRIBUTE
 def village_registry():
     @task(pool="duckdb_writer")
     def archive(kind: str) -> list[str]:
+        from pipelines.registry import deliveries as registry
         from pipelines.settings import get_settings
-        from pipelines.sources import registry
 
         return registry.archive_new(get_settings(), kind)
 
     @task(pool="duckdb_writer")
     def stage(kind: str, load_ids: list[str]) -> list[str]:
-        from pipelines.batch import stage_loads
+        from pipelines.batch.steps import stage_loads
+        from pipelines.registry import deliveries as registry
         from pipelines.settings import get_settings
-        from pipelines.sources import registry
 
         return stage_loads(get_settings(), registry.DELIVERIES[kind].dataset, load_ids)
 
     @task(pool="duckdb_writer")
     def validate(kind: str, load_ids: list[str]) -> list[str]:
-        from pipelines.batch import validate_loads
+        from pipelines.batch.steps import validate_loads
+        from pipelines.registry import deliveries as registry
         from pipelines.settings import get_settings
-        from pipelines.sources import registry
 
         return validate_loads(get_settings(), registry.DELIVERIES[kind].dataset, load_ids)
 
     @task(pool="duckdb_writer")
     def publish(kind: str, load_ids: list[str]) -> list[dict]:
-        from pipelines.batch import publish_loads
+        from pipelines.batch.steps import publish_loads
+        from pipelines.registry import deliveries as registry
         from pipelines.settings import get_settings
-        from pipelines.sources import registry
 
         return publish_loads(get_settings(), registry.DELIVERIES[kind].dataset, load_ids)
 
     @task(pool="duckdb_writer", outlets=[BPS_CROSSWALK])
     def crosswalk() -> dict[str, int]:
+        from pipelines.registry import deliveries as registry
         from pipelines.settings import get_settings
-        from pipelines.sources import registry
 
         return registry.refresh_crosswalk(get_settings())
 

@@ -5,13 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from datetime import date
-from pathlib import Path
 
-from rich.console import Console
-
-# Wide enough for the summary tables even when output is not a terminal.
-console = Console(width=max(Console().width, 140))
+from pipelines.commands.common import console
 
 # Modules that add subcommands: each has register(subparsers).
 COMMAND_MODULES = [
@@ -31,15 +26,6 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
-
-
-def add_home(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--home", type=Path, default=None,
-                   help="KONEKTIVITAS_HOME (default: $KONEKTIVITAS_HOME or ./data)")
-
-
-def parse_date(text: str) -> date:
-    return date.fromisoformat(text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -73,21 +73,22 @@ def load_dags(settings: Settings) -> dict:
 
 def registry_runs(settings: Settings) -> list[datetime]:
     # Editions, BPS files, attributes or a changed BPS mapping file: one run loads them all.
-    from pipelines.sources import registry
+    from pipelines.registry import deliveries as registry
 
     return [datetime.now(UTC)] if registry.anything_pending(settings) else []
 
 
 def pln_runs(settings: Settings) -> list[datetime]:
     """One pln_partner run (pull up to now) when the API is configured or reports landed."""
-    from pipelines.sources import pln_api, pln_sla
+    from pipelines.pln import api_client as pln_api
+    from pipelines.pln import sla_report as pln_sla
     from pipelines.warehouse import session
 
     with session(settings) as con:
         reports = pln_sla.pending_reports(con, settings)
     configured = bool(os.environ.get(pln_api.ENV_CONN))
     if not configured:
-        from pipelines.cli import console
+        from pipelines.commands.common import console
 
         console.print(f"pln_partner: no connection {pln_api.CONN_ID!r} ({pln_api.ENV_CONN} unset): "
                       "API pull skipped")
@@ -95,7 +96,7 @@ def pln_runs(settings: Settings) -> list[datetime]:
 
 
 def tower_runs(settings: Settings) -> list[datetime]:
-    from pipelines.sources import towers
+    from pipelines.towers import day as towers
 
     return [towers.local_midnight(day) for day in towers.pending_days(settings)]
 

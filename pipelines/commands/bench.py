@@ -6,7 +6,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from pipelines.cli import console
+from pipelines.commands.common import console
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_bench_towers(args: argparse.Namespace) -> int:
-    from pipelines import bench_towers
+    from pipelines.demo import bench_towers
 
     variants = ("full", "bare") if args.no_naive else bench_towers.VARIANTS
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="konektivitas-bench-"))

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pipelines.cli import add_home, console, parse_date
+from pipelines.commands.common import add_home, console, parse_date
 from pipelines.settings import get_settings
 
 if TYPE_CHECKING:
-    from pipelines.generate.towers import TowerOptions
+    from pipelines.demo.generate.towers import TowerOptions
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,7 +57,7 @@ def _progress() -> Progress:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from pipelines.generate import GenerateOptions, generate
+    from pipelines.demo.generate import GenerateOptions, generate
 
     settings = get_settings(args.home)
     chosen = {k: v for k, v in (("start", args.start), ("days", args.days)) if v}
@@ -75,7 +75,7 @@ def tower_options(args: argparse.Namespace) -> TowerOptions:
     """The tower generator's knobs from the command line, over its defaults (TowerOptions)."""
     import dataclasses
 
-    from pipelines.generate import towers as gen
+    from pipelines.demo.generate import towers as gen
 
     base = gen.TowerOptions()
     chosen = {k: v for k, v in (("towers", args.towers), ("gap_rate", args.gap_rate)) if v is not None}
@@ -98,7 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         report = run_pending(settings, on_step=step)
         progress.update(task, description=f"{len(report.runs)} DAG runs")
-    from pipelines.summary import print_summary
+    from pipelines.audit.run_summary import print_summary
 
     print_summary(settings, console)
     if report.failed:

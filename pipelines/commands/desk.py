@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from pipelines.cli import add_home, console
+from pipelines.commands.common import add_home, console
 from pipelines.settings import get_settings
 
 
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from pipelines.tabular import write_result
+    from pipelines.io.result_files import write_result
     from pipelines.warehouse import session
 
     settings = get_settings(args.home)
@@ -64,7 +64,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from pipelines.dictionary import undocumented, write_dictionary
+    from pipelines.marts.dictionary import undocumented, write_dictionary
     from pipelines.warehouse import session
 
     settings = get_settings(args.home)
@@ -79,7 +79,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipelines.export import export_month
+    from pipelines.marts.export import export_month
 
     paths = export_month(get_settings(args.home), args.month, args.out)
     for p in paths:
@@ -88,7 +88,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipelines.report.render import latest_month, write_report
+    from pipelines.marts.report.render import latest_month, write_report
 
     settings = get_settings(args.home)
     month = args.month or latest_month(settings)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from rich.table import Table
 
-from pipelines.cli import add_home, console
+from pipelines.commands.common import add_home, console
 from pipelines.settings import Settings, get_settings
 
 TOKEN_ENV = "PLN_PARTNER_API_TOKEN"
@@ -41,13 +41,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _env_conn() -> str:
-    from pipelines.sources.pln_api import ENV_CONN
+    from pipelines.pln.api_client import ENV_CONN
 
     return ENV_CONN
 
 
 def cmd_unmatched(args: argparse.Namespace) -> int:
-    from pipelines.sources.pln_match import mapping_hint, unmatched_sites
+    from pipelines.pln.site_match import mapping_hint, unmatched_sites
     from pipelines.warehouse import session
 
     settings = get_settings(args.home)
@@ -68,7 +68,8 @@ def cmd_unmatched(args: argparse.Namespace) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
-    from pipelines.sources import pln, pln_api
+    from pipelines.pln import api_client as pln_api
+    from pipelines.pln import pull as pln
 
     settings = get_settings(args.home)
     try:
@@ -85,9 +86,9 @@ def demo_partner_api(settings: Settings) -> Iterator[None]:
     """Serve the generated partner data on loopback, with a fresh token and some of the
     partner's habits (a 429, an occasional 500, repeated records), and point connection
     pln_partner_api at it for the duration."""
-    from pipelines.generate.pln import api_folder
-    from pipelines.partner_api import Faults, PartnerApiServer, PartnerData
-    from pipelines.sources.pln_api import ENV_CONN
+    from pipelines.demo.generate.pln import api_folder
+    from pipelines.demo.partner_server import Faults, PartnerApiServer, PartnerData
+    from pipelines.pln.api_client import ENV_CONN
 
     folder = api_folder(settings.home)
     if not (folder / "sites.json").exists():
@@ -111,8 +112,8 @@ def demo_partner_api(settings: Settings) -> Iterator[None]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from pipelines.generate.pln import api_folder
-    from pipelines.partner_api import Faults, PartnerApiServer, PartnerData
+    from pipelines.demo.generate.pln import api_folder
+    from pipelines.demo.partner_server import Faults, PartnerApiServer, PartnerData
 
     settings = get_settings(args.home)
     token = os.environ.get(TOKEN_ENV)

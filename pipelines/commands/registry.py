@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipelines.cli import add_home, console
+from pipelines.commands.common import add_home, console
 from pipelines.settings import get_settings
 
 
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_unmatched(args: argparse.Namespace) -> int:
     """Print the open crosswalk entries; exit 0 (an open entry is work, not a failure)."""
-    from pipelines.crosswalk import MAPPING_COLUMNS, mapping_path, open_entries
+    from pipelines.registry.crosswalk import MAPPING_COLUMNS, mapping_path, open_entries
     from pipelines.warehouse import session
 
     settings = get_settings(args.home)

@@ -1,5 +1,5 @@
 -- Incoming site records of one pull in the shape of core.dim_partner_site; the
--- publish step (pipelines/sources/pln.py) merges them into the history.
+-- publish step (pipelines/pln/pull.py) merges them into the history.
 SELECT
     site_id,
     village_code,

@@ -1,4 +1,4 @@
--- The input of core.region_code_succession: pipelines/succession.py pairs ended and
+-- The input of core.region_code_succession: pipelines/registry/succession.py pairs ended and
 -- new codes by name (in Python: small groups) and writes the table's rows.
 -- Consecutive editions to compare, per scope root of the later edition: the earlier
 -- edition is the latest one before it whose scope covers that root. Rows of both

@@ -1,0 +1,50 @@
+"""Deterministic demo and test data, in every delivery format of SOURCES.md.
+
+Each source has its own module; `generate` runs them all into a home's landing zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.demo.generate.towers import TowerOptions
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    home: Path
+    seed: int = 42
+    region_code: str = "64.02"
+    districts: int = 18
+    villages_per_district: int = 12
+    edition_date: date = date(2025, 7, 1)
+    start: date = date(2026, 9, 1)  # first local day of tower and partner data
+    days: int = 61
+    towers: TowerOptions | None = None  # the tower generator's knobs; None: its defaults
+
+
+def generators() -> list[tuple[str, Callable[[GenerateOptions], list[Path]]]]:
+    from pipelines.demo.generate import pln, registry, towers
+
+    # registry first: the tower and partner generators read the edition it wrote
+    return [("registry", registry.generate), ("towers", towers.generate), ("pln", pln.generate)]
+
+
+def generate(
+    options: GenerateOptions, on_step: Callable[[str], None] | None = None,
+    only: Collection[str] | None = None,
+) -> list[Path]:
+    """Every source's deliveries, or only the named sources' (registry, towers, pln)."""
+    written: list[Path] = []
+    for name, gen in generators():
+        if only is not None and name not in only:
+            continue
+        if on_step:
+            on_step(name)
+        written.extend(gen(options))
+    return written

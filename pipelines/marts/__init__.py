@@ -1,0 +1,1 @@
+"""The marts and what is published from them: building them, the data dictionary, exports, the monthly report."""

@@ -1,0 +1,65 @@
+"""The publication set for a month: every mart as CSV and Parquet, and one XLSX workbook
+with a sheet per mart and a metadata sheet, as open-data portals expect."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from pipelines.io import result_files as tabular
+from pipelines.marts.dictionary import entries
+from pipelines.settings import Settings
+from pipelines.warehouse import session
+
+MONTH_COLUMNS = ("month_date", "month_start", "month")
+
+
+def month_column(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    cols = [d[0] for d in con.execute(f"SELECT * FROM marts.{table} LIMIT 0").description]
+    return next((c for c in MONTH_COLUMNS if c in cols), None)
+
+
+def mart_for_month(
+    con: duckdb.DuckDBPyConnection, table: str, month: date
+) -> duckdb.DuckDBPyRelation:
+    col = month_column(con, table)
+    rel = con.table(f"marts.{table}")
+    if col is None:  # a mart without periods (the indicator list) goes out whole
+        return rel
+    return rel.filter(f"date_trunc('month', \"{col}\")::DATE = DATE '{month.isoformat()}'")
+
+
+def marts_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [t for (t,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'marts' ORDER BY table_name"
+    ).fetchall()]
+
+
+def metadata_rows(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[tuple]:
+    return [
+        (f"{e.schema}.{e.table}", e.column or "(table)", e.data_type or "", e.comment or "")
+        for e in entries(con) if e.schema == "marts" and e.table in tables
+    ]
+
+
+def export_month(settings: Settings, month: date, out_dir: Path | None = None) -> list[Path]:
+    month = month.replace(day=1)
+    out = out_dir or settings.reports / "exports" / month.strftime("%Y-%m")
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    sheets: dict[str, tuple[list[str], list[tuple]]] = {}
+    with session(settings, read_only=True) as con:
+        tables = marts_tables(con)
+        for table in tables:
+            rel = mart_for_month(con, table, month)
+            written.append(tabular.write_csv(con, rel, out / f"{table}.csv"))
+            written.append(tabular.write_parquet(rel, out / f"{table}.parquet"))
+            sheets[table] = (rel.columns, rel.fetchall())
+        sheets["metadata"] = (["table", "column", "type", "description"],
+                              metadata_rows(con, tables))
+    name = f"konektivitas_{month.strftime('%Y-%m')}.xlsx"
+    written.append(tabular.write_xlsx(sheets, out / name))
+    return written

@@ -1,0 +1,115 @@
+"""Render the monthly report to one HTML file with inline SVG: no CDN, fonts or tiles."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from pipelines.marts.report import svg
+from pipelines.marts.report.data import ReportData, read_report_data
+from pipelines.settings import Settings
+from pipelines.warehouse import session
+
+MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+             "September", "Oktober", "November", "Desember"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]
+LABELS = {
+    "villages_total": ("Jumlah desa", "Villages"),
+    "villages_blank_spot": ("Desa blank spot", "Blank-spot villages"),
+    "villages_unknown": ("Desa tidak diketahui", "Villages of unknown status"),
+    "villages_connected_pct": ("Desa terhubung (%)", "Villages connected (%)"),
+    "population_blank_spot": ("Penduduk di blank spot", "Population in blank spots"),
+    "population_blank_spot_pct": ("Penduduk di blank spot (%)", "Population in blank spots (%)"),
+    "towers_in_service": ("Menara beroperasi", "Towers in service"),
+    "tower_availability_pct": ("Ketersediaan menara (%)", "Tower availability (%)"),
+}
+# For these a rise is bad news.
+WORSE_WHEN_HIGHER = {"villages_blank_spot", "villages_unknown", "population_blank_spot",
+                     "population_blank_spot_pct"}
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "–"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+
+def headline_rows(d: ReportData) -> list[dict[str, str]]:
+    rows = []
+    for key, (cur, prev) in d.headline.items():
+        change, direction = "–", ""
+        if cur is not None and prev is not None:
+            delta = cur - prev
+            change = f"{delta:+,.1f}" if not float(delta).is_integer() else f"{delta:+,.0f}"
+            better = delta < 0 if key in WORSE_WHEN_HIGHER else delta > 0
+            direction = "" if delta == 0 else ("up" if better else "down")
+        label_id, label_en = LABELS[key]
+        rows.append({"label_id": label_id, "label_en": label_en, "current": _fmt(cur),
+                     "previous": _fmt(prev), "change": change, "direction": direction})
+    return rows
+
+
+def charts(d: ReportData) -> dict[str, object]:
+    def both(make) -> dict[str, Markup]:
+        return {"id": Markup(make("id")), "en": Markup(make("en"))}
+
+    series = {
+        "id": [("blank", svg.STATUS_COLOURS["blank"], "Blank spot"),
+               ("unknown", svg.STATUS_COLOURS["unknown"], "Tidak diketahui"),
+               ("connected", svg.STATUS_COLOURS["connected"], "Terhubung")],
+        "en": [("blank", svg.STATUS_COLOURS["blank"], "Blank spot"),
+               ("unknown", svg.STATUS_COLOURS["unknown"], "Unknown"),
+               ("connected", svg.STATUS_COLOURS["connected"], "Connected")],
+    }
+    return {
+        "districts": both(lambda lang: svg.stacked_bars(d.districts, series[lang], "districts")),
+        "trend": both(lambda lang: svg.lines(d.trend, d.trend_months, "trend")),
+        "map": Markup(svg.points_map(d.villages, d.towers, "map")),
+        "heatmap": Markup(svg.heatmap(d.heat_rows, d.heat_cols, d.heat, "heatmap")),
+        "sla": both(lambda lang: svg.paired_bars(
+            d.sla, ("Terukur", "Dilaporkan") if lang == "id" else ("Measured", "Reported"), "sla")),
+    }
+
+
+def render_html(d: ReportData, region_code: str) -> str:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent)), autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    m = d.month
+    return env.get_template("template.html").render(
+        t={"title": {"id": "Laporan Bulanan Konektivitas Desa",
+                     "en": "Monthly Village Connectivity Report"}},
+        month_label={"id": f"{MONTHS_ID[m.month - 1]} {m.year}",
+                     "en": f"{MONTHS_EN[m.month - 1]} {m.year}"},
+        month_code=m.strftime("%Y-%m"), previous_code=d.previous.strftime("%Y-%m"),
+        regency_name=d.regency_name, region_code=region_code,
+        headline=headline_rows(d), charts=charts(d),
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def write_report(settings: Settings, month: date, out: Path | None = None) -> Path:
+    with session(settings, read_only=True) as con:
+        data = read_report_data(con, month)
+    path = out or settings.reports / f"connectivity_{month.strftime('%Y-%m')}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(data, settings.region_code), encoding="utf-8")
+    return path
+
+
+def latest_month(settings: Settings) -> date | None:
+    with session(settings, read_only=True) as con:
+        return con.execute(
+            "SELECT max(month_date) FROM marts.regency_connectivity_monthly"
+        ).fetchone()[0]
+
+
+def write_latest_report(settings: Settings) -> Path | None:
+    """The report of the latest month the marts hold, if any."""
+    month = latest_month(settings)
+    return write_report(settings, month) if month else None

@@ -1,0 +1,1 @@
+"""The PLN partner: its API client and pull, the monthly SLA spreadsheet, matching partner sites to villages."""

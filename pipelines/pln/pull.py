@@ -1,0 +1,351 @@
+"""PLN partner sites and outages from its API: one pull = fetch every page (archived),
+then stage → validate → publish both streams, then move the watermarks.
+
+Nothing is staged until every page of both streams arrived and parsed, so a failed
+pull loads nothing; the watermark moves only after both streams are published.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.audit import records as audit
+from pipelines.audit.suites import load_suite, required_columns
+from pipelines.batch.steps import (
+    Dataset,
+    LoadResult,
+    publish_step,
+    stage_step,
+    staging_table,
+    validate_step,
+)
+from pipelines.pln import api_client as pln_api
+from pipelines.pln.api_client import (
+    SOURCE,
+    PartnerApiError,
+    PartnerClient,
+    PartnerConnection,
+    PullOptions,
+    fetch_stream,
+    iso,
+    read_manifest_records,
+)
+from pipelines.registry.names import normalise_name
+from pipelines.settings import LOCAL_TZ, Settings
+from pipelines.warehouse import quote_literal, render_model, session, transaction
+
+MAPPING_FILE = "pln_village_mapping.csv"
+SITE_FIELDS = ["site_id", "village_code", "village_name", "district_name", "service",
+               "bandwidth_mbps", "status", "activated_at", "terminated_at", "pln_unit", "lat",
+               "lon", "updated_at"]
+OUTAGE_FIELDS = ["outage_id", "site_id", "started_at", "ended_at", "cause", "description"]
+# Sites quarantined for want of a village are looked at again on every pull.
+WAITING_MATCH = ("unmatched", "ambiguous")
+
+
+def create_parse_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Text → typed values the partner's way: ISO instants (no offset = WITA), decimal commas,
+    and the normaliser shared by every name matcher."""
+    tz = quote_literal(LOCAL_TZ)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP MACRO pln_ts(x) AS CASE
+            WHEN nullif(trim(x), '') IS NULL THEN NULL
+            WHEN regexp_matches(trim(x), '\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|[+-]\\d\\d(:?\\d\\d)?)$')
+                THEN try_cast(trim(x) AS TIMESTAMPTZ)
+            ELSE timezone({tz}, try_cast(trim(x) AS TIMESTAMP)) END;
+        CREATE OR REPLACE TEMP MACRO pln_num(x) AS CASE
+            WHEN contains(trim(x), ',')
+                THEN try_cast(replace(replace(trim(x), '.', ''), ',', '.') AS DOUBLE)
+            ELSE try_cast(nullif(trim(x), '') AS DOUBLE) END;
+        CREATE OR REPLACE TEMP MACRO pln_unparsed_ts(x) AS
+            nullif(trim(x), '') IS NOT NULL AND pln_ts(x) IS NULL;
+        CREATE OR REPLACE TEMP MACRO pln_unparsed_num(x) AS
+            nullif(trim(x), '') IS NOT NULL AND pln_num(x) IS NULL;
+    """)
+    (n,) = con.execute(
+        "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'normalise_name'"
+    ).fetchone()
+    if not n:
+        con.create_function("normalise_name", normalise_name, ["VARCHAR"], "VARCHAR")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+def raw_table(
+    con: duckdb.DuckDBPyConnection, table: str, fields: list[str],
+    records: list[tuple[str, dict[str, Any]]], lines: list[int] | None = None,
+) -> None:
+    """(origin, record) pairs as a text table with _raw = the record and _line = its number
+    (1, 2, ... unless `lines` gives them, e.g. spreadsheet rows)."""
+    cols = ["_line", "_origin", "_raw", *fields]
+    numbers = lines or range(1, len(records) + 1)
+    rows = [
+        [i, origin, json.dumps(rec, default=str), *(_text(rec.get(f)) for f in fields)]
+        for i, (origin, rec) in zip(numbers, records, strict=True)
+    ]
+    ddl = ", ".join(["_line BIGINT", "_origin VARCHAR", "_raw VARCHAR"]
+                    + [f'"{f}" VARCHAR' for f in fields])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({ddl})")
+    if rows:
+        frame = pd.DataFrame(rows, columns=cols, dtype=object)  # noqa: F841 (read by DuckDB)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
+
+
+def manifest_header(fields: list[str]) -> Callable[[duckdb.DuckDBPyConnection, Path], list[str]]:
+    def header(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+        home = path.parents[3]  # archive/<source>/<xx>/<sha>.manifest.json under the home
+        recs = read_manifest_records(home, path)
+        if not recs:  # an empty pull has no fields to miss
+            return list(fields)
+        return sorted(set().union(*(r.keys() for r in recs)))
+
+    return header
+
+
+def mapping_table(con: duckdb.DuckDBPyConnection, settings: Settings, table: str) -> None:
+    """config/pln_village_mapping.csv as (district_key, village_key, village_code)."""
+    path = settings.config_dir / MAPPING_FILE
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table}
+            (district_key VARCHAR, village_key VARCHAR, village_code VARCHAR)"""
+    )
+    if path.exists() and len(path.read_text().strip().splitlines()) > 1:
+        con.execute(
+            f"""INSERT INTO {table}
+                SELECT normalise_name(district_name), normalise_name(village_name), trim(village_code)
+                FROM read_csv({quote_literal(str(path))}, header = true, all_varchar = true)
+                WHERE nullif(trim(village_code), '') IS NOT NULL"""
+        )
+
+
+def waiting_sites(con: duckdb.DuckDBPyConnection, exclude: set[str]) -> list[dict[str, Any]]:
+    """The latest record of each site still quarantined for want of a village match."""
+    rows = con.execute(
+        f"""WITH q AS (
+                SELECT q.record->>'site_id' AS site_id, q.record->'_raw' AS raw,
+                       CAST(q.record->>'updated_at' AS TIMESTAMPTZ) AS updated_at,
+                       q.record->>'village_match' AS village_match, q.quarantined_at
+                FROM audit.quarantine AS q JOIN audit.load AS l USING (load_id)
+                WHERE q.dataset = 'pln_site' AND l.status IN ('published', 'superseded')
+            ),
+            latest AS (
+                SELECT * FROM q QUALIFY row_number() OVER (
+                    PARTITION BY site_id ORDER BY updated_at DESC, quarantined_at DESC) = 1
+            )
+            SELECT CAST(raw AS VARCHAR) FROM latest AS w
+            WHERE village_match IN {WAITING_MATCH}
+              AND NOT EXISTS (SELECT 1 FROM core.dim_partner_site AS d
+                              WHERE d.site_id = w.site_id AND d.updated_at >= w.updated_at)
+            ORDER BY site_id"""
+    ).fetchall()
+    recs = [json.loads(r) for (r,) in rows]
+    return [r for r in recs if r.get("site_id") not in exclude]
+
+
+def stage_sites(
+    con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
+) -> None:
+    create_parse_macros(con)
+    api = read_manifest_records(settings.home, path)
+    waiting = waiting_sites(con, {r.get("site_id") for r in api})
+    raw, mapping = f"raw_{load.load_id}", f"mapping_{load.load_id}"
+    raw_table(con, raw, SITE_FIELDS, [("api", r) for r in api] + [("waiting", r) for r in waiting])
+    mapping_table(con, settings, mapping)
+    select = render_model(settings, "staging", "stg_pln_site", raw=raw, mapping=mapping,
+                          load_id=load.load_id, local_tz=LOCAL_TZ)
+    con.execute(f"CREATE TABLE {table} AS {select}")
+    con.execute(f"DROP TABLE {raw}; DROP TABLE {mapping}")
+
+
+def stage_outages(
+    con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
+) -> None:
+    create_parse_macros(con)
+    raw = f"raw_{load.load_id}"
+    raw_table(con, raw, OUTAGE_FIELDS, [("api", r) for r in read_manifest_records(settings.home, path)])
+    select = render_model(settings, "staging", "stg_pln_outage", raw=raw, load_id=load.load_id)
+    con.execute(f"CREATE TABLE {table} AS {select}")
+    con.execute(f"DROP TABLE {raw}")
+
+
+def _incoming(con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset,
+              load: audit.Load, valid: str) -> int:
+    select = render_model(settings, "core", dataset.core_model, valid=valid, load_id=load.load_id)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS {select}")
+    (n,) = con.execute("SELECT count(*) FROM incoming").fetchone()
+    return n
+
+
+def publish_sites(
+    con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
+    valid: str,
+) -> int:
+    """Merge into the history: a status or bandwidth change closes the current version and
+    opens a new one; other changes update the current version; older news is ignored."""
+    n = _incoming(con, settings, dataset, load, valid)
+    t = dataset.core_table
+    current = f"{t}.site_id = incoming.site_id AND {t}.valid_to_at IS NULL"
+    con.execute(f"""DELETE FROM incoming WHERE EXISTS (SELECT 1 FROM {t} WHERE {current}
+                    AND {t}.updated_at >= incoming.updated_at)""")
+    changed = (f"({t}.status IS DISTINCT FROM incoming.status "
+               f"OR {t}.bandwidth_mbps IS DISTINCT FROM incoming.bandwidth_mbps)")
+    con.execute(f"UPDATE {t} SET valid_to_at = incoming.updated_at FROM incoming "
+                f"WHERE {current} AND {changed}")
+    same = [c for c in SITE_FIELDS + ["village_match", "load_id"] if c != "site_id"]
+    sets = ", ".join(f"{c} = incoming.{c}" for c in same)
+    con.execute(f"UPDATE {t} SET {sets} FROM incoming WHERE {current}")
+    con.execute(f"DELETE FROM incoming WHERE EXISTS (SELECT 1 FROM {t} WHERE {current})")
+    con.execute(f"INSERT INTO {t} BY NAME SELECT * FROM incoming")
+    con.execute("DROP TABLE incoming")
+    return n
+
+
+def publish_outages(
+    con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
+    valid: str,
+) -> int:
+    """Upsert by outage_id: an outage seen again (e.g. now ended) replaces its row."""
+    n = _incoming(con, settings, dataset, load, valid)
+    t = dataset.core_table
+    con.execute(f"DELETE FROM {t} WHERE outage_id IN (SELECT outage_id FROM incoming)")
+    con.execute(f"INSERT INTO {t} BY NAME SELECT * FROM incoming")
+    con.execute("DROP TABLE incoming")
+    return n
+
+
+SITES = Dataset(
+    name="pln_site", source=SOURCE, core_table="core.dim_partner_site", partition_column=None,
+    header=manifest_header(SITE_FIELDS), stage=stage_sites, publish=publish_sites,
+)
+OUTAGES = Dataset(
+    name="pln_outage", source=SOURCE, core_table="core.fct_partner_outage", partition_column=None,
+    header=manifest_header(OUTAGE_FIELDS), stage=stage_outages, publish=publish_outages,
+)
+
+
+def watermarks(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    return dict(con.execute(
+        "SELECT stream, watermark_at FROM audit.api_watermark WHERE source = ?", [SOURCE]
+    ).fetchall())
+
+
+def _advance(con: duckdb.DuckDBPyConnection, stream: str, until: datetime, load_id: str) -> None:
+    con.execute("DELETE FROM audit.api_watermark WHERE source = ? AND stream = ?", [SOURCE, stream])
+    con.execute("INSERT INTO audit.api_watermark VALUES (?, ?, ?, ?, now())",
+                [SOURCE, stream, until, load_id])
+
+
+def _fail_running(con: duckdb.DuckDBPyConnection, message: str) -> None:
+    con.execute(
+        """UPDATE audit.load SET status = 'failed', message = ?, finished_at = now()
+           WHERE dataset IN (?, ?) AND status = 'running'""",
+        [message, SITES.name, OUTAGES.name],
+    )
+
+
+@dataclass(frozen=True)
+class PullResult:
+    sites_since: datetime
+    outages_start: datetime
+    until: datetime
+    sites: LoadResult | None  # None: nothing pulled, the watermark was already past `until`
+    outages: LoadResult | None
+
+    def describe(self) -> str:
+        if self.sites is None or self.outages is None:
+            return f"nothing to pull: already pulled past {iso(self.until)}"
+        return (f"pulled to {iso(self.until)}: {self.sites.rows_published} sites "
+                f"({self.sites.rows_quarantined} quarantined), {self.outages.rows_published} "
+                f"outages ({self.outages.rows_quarantined} quarantined)")
+
+
+def pull(
+    settings: Settings, conn: PartnerConnection, until: datetime | None = None,
+    options: PullOptions | None = None, sleep: Callable[[float], None] = time.sleep,
+) -> PullResult:
+    """One pull up to `until` (default now). Raises PartnerApiError with nothing loaded."""
+    options = options or PullOptions.from_env()
+    until = (until or datetime.now(UTC)).astimezone(UTC)
+    with session(settings) as con:
+        marks = watermarks(con)
+        sites_since = marks.get("sites", options.first_pull_at)
+        out_start = (marks["outages"] - options.outage_lookback if "outages" in marks
+                     else options.first_pull_at)
+        if "outages" in marks and until <= marks["outages"]:
+            # A run for a time already pulled (a rerun of an old day): the watermark never
+            # moves back, and there is nothing new to ask for.
+            return PullResult(sites_since, out_start, until, None, None)
+        # A pull that died earlier left its loads running: they will never finish.
+        _fail_running(con, "abandoned: a later pull started")
+        client = PartnerClient(conn, options, sleep)
+        try:
+            fetched = [
+                fetch_stream(con, settings, client, "sites", {"updated_since": iso(sites_since)},
+                             options.page_size, _required(settings, SITES)),
+                fetch_stream(con, settings, client, "outages",
+                             {"start": iso(out_start), "end": iso(until)},
+                             options.page_size, _required(settings, OUTAGES)),
+            ]
+        except PartnerApiError as exc:
+            load = audit.start_load(con, SOURCE, SITES.name, f"pull to {iso(until)}", None,
+                                    f"api/{pln_api.CONN_ID}")
+            audit.finish_load(con, load.load_id, "failed",
+                              f"{exc} Nothing of this pull was loaded; watermark unmoved.", 0, 0)
+            raise
+        finally:
+            client.close()
+        loads: list[audit.Load] = []
+        try:
+            results = []
+            loads = [
+                audit.start_load(con, SOURCE, ds.name, f"{iso(sites_since if ds is SITES else out_start)}"
+                                 f"/{iso(until)}", f.manifest_sha256, f.manifest_name)
+                for ds, f in zip((SITES, OUTAGES), fetched, strict=True)
+            ]
+            for ds, load in zip((SITES, OUTAGES), loads, strict=True):
+                stage_step(con, settings, ds, load)
+                validate_step(con, settings, ds, load)
+            for ds, load in zip((SITES, OUTAGES), loads, strict=True):
+                results.append(publish_step(con, settings, ds, load))
+            with transaction(con):
+                _advance(con, "sites", until, loads[0].load_id)
+                _advance(con, "outages", until, loads[1].load_id)
+        except Exception as exc:
+            _fail_running(con, f"pull failed: {exc}; watermark unmoved")
+            for ds, load in zip((SITES, OUTAGES), loads, strict=False):
+                con.execute(f"DROP TABLE IF EXISTS {staging_table(ds, load.load_id)}")
+            raise
+    return PullResult(sites_since, out_start, until, results[0], results[1])
+
+
+def _required(settings: Settings, dataset: Dataset) -> list[str]:
+    return required_columns(load_suite(settings.expectations_dir, dataset.name))
+
+
+def pull_in_airflow(settings: Settings, until: datetime | None) -> str:
+    """The DAG's pull: the connection from Airflow, a skip when there is none."""
+    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+    try:
+        conn = pln_api.connection_from_airflow()
+    except pln_api.NoConnection as exc:
+        raise AirflowSkipException(f"PLN API pull skipped: {exc}") from None
+    try:
+        return pull(settings, conn, until).describe()
+    except pln_api.PartnerAuthError as exc:
+        raise AirflowFailException(str(exc)) from None  # retrying cannot fix a bad token

@@ -1,1 +1,0 @@
-"""One module per source: how its deliveries are found, staged and published."""
