@@ -44,11 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from pipelines.io.result_files import write_result
+    from pipelines.marts.query import run_query
     from pipelines.warehouse import session
 
     settings = get_settings(args.home)
     with session(settings, read_only=True) as con:
-        rel = con.sql(args.sql)
+        rel = run_query(con, settings, args.sql, args.out.parent if args.out else None)
         if args.out:
             console.print(f"wrote {write_result(con, rel, args.out)}")
             return 0
