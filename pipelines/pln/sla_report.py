@@ -9,7 +9,10 @@ title's period checked against the file name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ import duckdb
 
 from pipelines.audit import records as audit
 from pipelines.batch.steps import BatchRejected, Dataset, LoadResult, load_file
+from pipelines.io.workbook import sheet_rows
 from pipelines.pln.pull import create_parse_macros, raw_table
 from pipelines.settings import Settings
 from pipelines.warehouse import render_model
@@ -73,24 +77,26 @@ def _blank(v: Any) -> bool:
 
 
 def read_sheet(path: Path) -> Sheet:
-    from openpyxl import load_workbook
+    """The report's table, read as a stream that stops where the table ends (rows below it,
+    however many, are never read); a hostile workbook is refused by io.workbook."""
+    with closing(sheet_rows(path)) as rows:
+        return _table(rows)
 
-    wb = load_workbook(path, data_only=True)  # data_only: a formula's cached value, not its text
-    try:
-        grid = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+
+def _table(rows: Iterator[tuple[Any, ...]]) -> Sheet:
     sheet = Sheet()
-    for i, row in enumerate(grid):
+    title: list[list[Any]] = []
+    top = None
+    for row in rows:
         if any(_key(v) == "idlayanan" for v in row):
-            sheet.header_row = i + 1
+            top = list(row)
             break
-    title = grid[: sheet.header_row - 1] if sheet.header_row else grid[:10]
-    _find_period(sheet, title)
-    if sheet.header_row is None:
+        title.append(list(row))
+    _find_period(sheet, title if top is not None else title[:10])
+    if top is None:
         return sheet
-    top = grid[sheet.header_row - 1]
-    below = grid[sheet.header_row] if sheet.header_row < len(grid) else []
+    sheet.header_row = len(title) + 1
+    below = list(next(rows, ()))
     # Under a merged group cell ("Kinerja Layanan") the labels sit one row lower.
     two_rows = any(_key(v) in _LABELS and _key(v) not in map(_key, top) for v in below)
     for c in range(max(len(top), len(below))):
@@ -100,7 +106,7 @@ def read_sheet(path: Path) -> Sheet:
                 sheet.columns[label] = c
                 break
     first = sheet.header_row + (2 if two_rows else 1)
-    for n, row in enumerate(grid[first - 1:], first):
+    for n, row in enumerate(rows if two_rows else chain([below], rows), first):
         if all(_blank(v) for v in row):
             if sheet.rows:
                 break  # the table ended; notes below it are not data
