@@ -36,6 +36,8 @@ class Faults:
     schema_break: tuple[str, int] | None = None  # (endpoint, page) whose records lack fields
     duplicate_across_pages: bool = False  # a page repeats the previous page's last record
     fail_after: int | None = None  # after n answered requests, everything is 503
+    trickle_s: float = 0.0  # the body is sent one byte at a time, this long between bytes
+    nested: tuple[str, int] | None = None  # (endpoint, page) answered with JSON nested 10,000 deep
 
 
 @dataclass
@@ -137,6 +139,8 @@ class PartnerApiServer:
             rows = self._select(endpoint, q)
         except (ValueError, TypeError) as exc:
             return _json(400, {"error": str(exc)})
+        if f.nested == (endpoint, page):
+            return 200, {"Content-Type": "application/json"}, b'{"data": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
         if f.malformed == (endpoint, page):
             return 200, {"Content-Type": "application/json"}, b'{"data": [{"site_id": "PLN-'
         lo = (page - 1) * size
@@ -177,6 +181,12 @@ class PartnerApiServer:
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if server.faults.trickle_s:
+                    for i in range(len(body)):
+                        self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(server.faults.trickle_s)
+                    return
                 self.wfile.write(body)
 
             def log_message(self, format: str, *args: Any) -> None:

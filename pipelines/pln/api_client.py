@@ -41,6 +41,10 @@ class PartnerDataError(PartnerApiError):
     """A malformed body or a page that breaks the schema."""
 
 
+class AnswerTooSlow(Exception):
+    """One answer outlasted its whole-request deadline (retried like a timeout)."""
+
+
 class NoConnection(LookupError):
     pass
 
@@ -97,7 +101,11 @@ class PullOptions:
     first_pull_at: datetime = datetime(2026, 1, 1, tzinfo=UTC)
     outage_lookback: timedelta = timedelta(days=7)
     page_size: int = 100
-    timeout_s: float = 10.0
+    timeout_s: float = 10.0  # for connecting and for each read
+    # For one whole answer: a server that sends a byte just inside each read's timeout
+    # would otherwise hold the pull for ever.
+    request_deadline_s: float = 120.0
+    max_body_bytes: int = 64 * 2**20
     max_retries: int = 4  # for 5xx and timeouts
     backoff_s: float = 0.5  # doubled after each retry
     max_rate_limited: int = 10  # 429s tolerated in one pull
@@ -150,9 +158,10 @@ class PartnerClient:
         while True:
             last = attempt == o.max_retries
             try:
-                r = self._session.get(url, timeout=o.timeout_s)
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                problem = f"{type(exc).__name__}"
+                r = self._session.get(url, timeout=o.timeout_s, stream=True)
+                body = self._read_body(r)
+            except (requests.Timeout, requests.ConnectionError, AnswerTooSlow) as exc:
+                problem = str(exc) if isinstance(exc, AnswerTooSlow) else type(exc).__name__
                 if last:
                     raise PartnerApiError(f"{path}: {problem} after {attempt + 1} attempts") from None
                 self._backoff(path, problem, attempt)
@@ -179,7 +188,23 @@ class PartnerClient:
                 continue
             if r.status_code != 200:
                 raise PartnerApiError(f"{path}: unexpected HTTP {r.status_code}")
-            return r.content
+            return body
+
+    def _read_body(self, r: requests.Response) -> bytes:
+        """The whole body within the request's deadline and size bound."""
+        o = self._options
+        deadline = time.monotonic() + o.request_deadline_s
+        chunks, size = [], 0
+        with r:
+            for chunk in r.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > o.max_body_bytes:
+                    raise PartnerDataError(f"{r.request.path_url.split('?')[0]}: the answer is over "
+                                           f"{o.max_body_bytes // 2**20} MiB")
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise AnswerTooSlow(f"the whole answer took longer than {o.request_deadline_s:g} s")
+        return b"".join(chunks)
 
     def _backoff(self, path: str, problem: str, attempt: int) -> None:
         wait = self._options.backoff_s * 2**attempt
@@ -218,7 +243,9 @@ def parse_page(body: bytes, name: str, required: list[str]) -> list[dict[str, An
     try:
         doc = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PartnerDataError(f"{name}: malformed JSON ({exc.msg} at char {exc.pos})") from None
+        raise PartnerDataError(f"{name}: malformed JSON ({exc})") from None
+    except RecursionError:
+        raise PartnerDataError(f"{name}: JSON nested too deep to be a page") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         raise PartnerDataError(f"{name}: the body has no 'data' list")
     nxt = doc.get("next_page")

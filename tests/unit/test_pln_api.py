@@ -206,3 +206,22 @@ def test_outage_that_ends_later_is_updated_and_site_changes_make_history(pln_set
         again = pln.pull(pln_settings, conn, UNTIL, FAST)
     assert again.sites is None and api.requests == [] and "nothing to pull" in again.describe()
     assert marks(pln_settings) == {"sites": LATER, "outages": LATER}
+
+
+def test_a_body_sent_one_byte_at_a_time_is_bounded_as_a_whole(pln_settings):
+    # Each byte comes well inside the per-read timeout; the whole answer never would.
+    options = FAST.__class__(**{**FAST.__dict__, "request_deadline_s": 0.5, "max_retries": 1})
+    with (partner_server(faults=Faults(trickle_s=0.02)) as (api, conn),
+          pytest.raises(PartnerApiError, match="whole answer took longer than 0.5 s")):
+        pln.pull(pln_settings, conn, UNTIL, options)
+    assert len(api.requests) == 2
+    assert counts(pln_settings) == (0, 0) and marks(pln_settings) == {}
+    assert "whole answer took longer" in loads(pln_settings, "failed")[0][1]
+
+
+def test_json_nested_ten_thousand_deep_is_a_recorded_data_error(pln_settings):
+    with (partner_server(faults=Faults(nested=("sites", 1))) as (api, conn),
+          pytest.raises(PartnerDataError, match="nested too deep")):
+        pln.pull(pln_settings, conn, UNTIL, FAST)
+    assert counts(pln_settings) == (0, 0) and marks(pln_settings) == {}
+    assert "nested too deep" in loads(pln_settings, "failed")[0][1]
