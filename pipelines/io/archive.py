@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 _CHUNK = 1 << 20
+ARCHIVED_MODE = 0o444
 
 
 def sha256_of(path: Path) -> str:
@@ -59,8 +60,7 @@ def archive_file(
     if target.exists():
         tmp.unlink()
     else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
+        _keep(tmp, target)
     record_file(con, sha, size, target.relative_to(home), _display_name(path, home))
     return Archived(sha, size, target)
 
@@ -76,9 +76,16 @@ def archive_payload(
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".part")
         tmp.write_bytes(payload)
-        os.replace(tmp, target)
+        _keep(tmp, target)
     record_file(con, sha, len(payload), target.relative_to(home), name)
     return Archived(sha, len(payload), target)
+
+
+def _keep(tmp: Path, target: Path) -> None:
+    """Give the finished copy its name, read-only: the archive is write-once evidence."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(tmp, ARCHIVED_MODE)
+    os.replace(tmp, target)
 
 
 def record_file(

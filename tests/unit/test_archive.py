@@ -15,6 +15,7 @@ def test_archive_keeps_bytes_under_sha256(con, settings, tmp_path) -> None:
     assert a.sha256 == hashlib.sha256(payload).hexdigest()
     assert a.archive_path.read_bytes() == payload
     assert a.archive_path.name.startswith(a.sha256)
+    assert a.archive_path.stat().st_mode & 0o777 == 0o444  # write-once: nobody may edit it
     again = tmp_path / "copy.csv"
     again.write_bytes(payload)
     archive_file(con, settings.home, settings.archive, "registry", again)
