@@ -1,7 +1,7 @@
 -- @partition month month_date
 -- @column covered_by_tower Here: the threshold in force is covered_min_tower_availability_pct.
 -- @grain month_date, village_code
--- covered_by_tower, partner_service and blank_spot per village and local month (INDICATORS.md).
+-- covered_by_tower, partner_service and blank_spot per village and local month (docs/indicators.md).
 {% from 'macros/connectivity.sql' import month_bounds %}
 WITH {{ month_bounds(month, tz) }},
 villages AS (
