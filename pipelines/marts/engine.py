@@ -196,7 +196,7 @@ def build_whole(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str,
         for m in discover(settings).values():
             if m.name not in counts and _declared(con, m):
                 document(con, m, defs)
-        comment_view_columns(con)
+    comment_view_columns(con)  # outside: on DuckLake its refusal must not abort the build
     return counts
 
 
