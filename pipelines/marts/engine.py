@@ -98,14 +98,14 @@ def discover(settings: Settings) -> dict[str, Model]:
     return {n: models[n] for n in build_order(models)}
 
 
-def model_params(settings: Settings) -> dict[str, object]:
+def model_params(settings: Settings, defs: dict[str, Indicator]) -> dict[str, object]:
     """What every model may use: thresholds reach SQL only as thresholds['<setting>']."""
     return {
         "ref": lambda name: f"marts.{name}",
         "thresholds": settings.thresholds,
         "tz": LOCAL_TZ,
         "region_code": settings.region_code,
-        "indicators": list(indicators(settings).values()),
+        "indicators": list(defs.values()),
         "lit": lambda v: "NULL" if v is None else (
             str(v) if isinstance(v, int | float) else quote_literal(str(v))),
     }
@@ -130,14 +130,15 @@ def _check_grain(con: duckdb.DuckDBPyConnection, model: Model, where: str) -> No
 
 def build_model(
     con: duckdb.DuckDBPyConnection, settings: Settings, model: Model, key: date | None = None,
-    **params: object,
+    defs: dict[str, Indicator] | None = None, **params: object,
 ) -> int:
     """Replace the model's partition `key` (its whole table when it has none); rows written."""
     if model.partition != "whole" and key is None:
         raise ValueError(f"{model.qualified}: partitioned by {model.partition}, needs a key")
     if model.partition in ("day", "month"):
         params[model.partition] = key.isoformat()
-    select = render_model(settings, "marts", model.name, **model_params(settings), **params)
+    defs = defs if defs is not None else indicators(settings)
+    select = render_model(settings, "marts", model.name, **model_params(settings, defs), **params)
     where = f"WHERE \"{model.partition_column}\" = DATE '{key}'" if key else ""
     if _declared(con, model):
         con.execute(f"DELETE FROM {model.qualified} {where}")
@@ -181,7 +182,7 @@ def build(
     counts = {}
     with transaction(con):
         for m in models:
-            counts[m.name] = build_model(con, settings, m, key, **params)
+            counts[m.name] = build_model(con, settings, m, key, defs, **params)
             document(con, m, defs)
     return counts
 
