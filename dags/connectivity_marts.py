@@ -1,9 +1,10 @@
 """
 ### Connectivity marts
 
-Runs when any source DAG publishes a table the marts read. It rebuilds the reference
-marts, then only the months that new loads touched (`audit.mart_build` records which
-and why), then writes the latest month's report to `reports/`.
+Runs when any source DAG publishes a table the marts read. Through the mart engine it
+rebuilds the whole marts, then only the months that new loads touched
+(`audit.mart_build` records which and why), then writes the latest month's report to
+`reports/`.
 """
 
 import pendulum
@@ -36,14 +37,7 @@ from pipelines.assets import (
 )
 def connectivity_marts():
     @task(pool="duckdb_writer")
-    def build_partner_marts() -> dict[str, int]:
-        from pipelines.marts.months import build_whole_marts
-        from pipelines.settings import get_settings
-
-        return build_whole_marts(get_settings())
-
-    @task(pool="duckdb_writer")
-    def build_stale_months() -> list[str]:
+    def build_marts() -> list[str]:
         from pipelines.marts.months import build_stale_months
         from pipelines.settings import get_settings
 
@@ -57,7 +51,7 @@ def connectivity_marts():
         path = write_latest_report(get_settings())
         return str(path) if path else None
 
-    write_report(build_partner_marts() >> build_stale_months())
+    write_report(build_marts())
 
 
 connectivity_marts()

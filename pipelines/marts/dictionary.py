@@ -1,14 +1,24 @@
-"""The data dictionary, written from the warehouse's own COMMENT ON texts."""
+"""The data dictionary, written from the warehouse's own COMMENT ON texts.
+
+A view's column means what the same-named column of the table it reads means: where the
+view's column carries no comment of its own, it inherits that one. DuckDB stores it as the
+view column's comment (comment_view_columns); DuckLake cannot comment view columns, so
+there the dictionary inherits it when it reads the catalog.
+"""
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from pipelines.warehouse import quote_literal
+
 DOCUMENTED_SCHEMAS = ("core", "marts", "audit")
+_READS = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)\.(\w+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,26 +48,69 @@ def entries(con: duckdb.DuckDBPyConnection) -> list[Entry]:
             WHERE database_name = current_database() AND schema_name IN ({schemas})
             ORDER BY schema_name, table_name, column_index"""
     ).fetchall()
+    inherited = inherited_view_comments(con)
     out: list[Entry] = []
     for schema, table, tcomment, is_view in tables:
         out.append(Entry(schema, table, tcomment, None, None, tcomment, is_view))
         out.extend(
-            Entry(schema, table, tcomment, c, t, cc, is_view)
+            Entry(schema, table, tcomment, c, t, cc or inherited.get((s, tb, c)), is_view)
             for s, tb, c, t, cc in cols if (s, tb) == (schema, table)
         )
     return out
 
 
-def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Tables, views and table columns of core, marts and audit that carry no comment.
+def inherited_view_comments(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str], str]:
+    """{(schema, view, column): comment} of the same-named column of the first relation
+    the view reads that documents it."""
+    schemas = ", ".join(f"'{s}'" for s in DOCUMENTED_SCHEMAS)
+    comments: dict[tuple[str, str], dict[str, str]] = {}
+    for s, t, c, cc in con.execute(
+        f"""SELECT schema_name, table_name, column_name, comment FROM duckdb_columns()
+            WHERE database_name = current_database() AND schema_name IN ({schemas})"""
+    ).fetchall():
+        if (cc or "").strip():
+            comments.setdefault((s, t), {})[c] = cc
+    out = {}
+    for schema, view, sql, columns in con.execute(
+        f"""SELECT v.schema_name, v.view_name, v.sql, list(c.column_name)
+            FROM duckdb_views() AS v JOIN duckdb_columns() AS c
+              ON c.database_name = v.database_name AND c.schema_name = v.schema_name
+             AND c.table_name = v.view_name
+            WHERE v.database_name = current_database() AND v.schema_name IN ({schemas})
+              AND NOT v.internal
+            GROUP BY ALL"""
+    ).fetchall():
+        reads = [(s.lower(), t.lower()) for s, t in _READS.findall(sql or "")]
+        for col in columns:
+            text = next((comments[r][col] for r in reads if col in comments.get(r, {})), None)
+            if text:
+                out[(schema, view, col)] = text
+    return out
 
-    A view's columns are its tables' columns, documented there (DuckLake cannot comment
-    view columns), so only the view itself must say what it is.
-    """
+
+def comment_view_columns(con: duckdb.DuckDBPyConnection) -> int:
+    """Store the inherited meaning as each undocumented view column's own comment, where
+    the backend can (DuckDB can; DuckLake cannot). Columns commented."""
+    own = {(s, t, c) for s, t, c in con.execute(
+        "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND comment IS NOT NULL AND comment <> ''"
+    ).fetchall()}
+    todo = {k: v for k, v in inherited_view_comments(con).items() if k not in own}
+    try:
+        for (schema, view, col), text in todo.items():
+            con.execute(f'COMMENT ON COLUMN {schema}.{view}."{col}" IS {quote_literal(text)}')
+    except duckdb.BinderException:  # DuckLake: only tables' columns take comments
+        return 0
+    return len(todo)
+
+
+def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables, views and their columns in core, marts and audit whose meaning is missing:
+    no comment, and for a view's column none inherited either."""
     return [
         f"{e.schema}.{e.table}" + (f".{e.column}" if e.column else "")
         for e in entries(con)
-        if not (e.comment or "").strip() and not (e.is_view and e.column)
+        if not (e.comment or "").strip()
     ]
 
 

@@ -1,5 +1,6 @@
 """The publication set for a month: every mart as CSV and Parquet, and one XLSX workbook
-with a sheet per mart and a metadata sheet, as open-data portals expect."""
+with a sheet per mart and a metadata sheet, as open-data portals expect. Indicators go out
+rounded to their published precision; the warehouse keeps full precision."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import duckdb
 
 from pipelines.io import result_files as tabular
 from pipelines.marts.dictionary import entries
+from pipelines.marts.indicators import Indicator, indicators
 from pipelines.settings import Settings
 from pipelines.warehouse import session
 
 MONTH_COLUMNS = ("month_date", "month_start", "month")
+_FRACTIONAL = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
 
 
 def month_column(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
@@ -29,6 +32,19 @@ def mart_for_month(
     if col is None:  # a mart without periods (the indicator list) goes out whole
         return rel
     return rel.filter(f"date_trunc('month', \"{col}\")::DATE = DATE '{month.isoformat()}'")
+
+
+def published(rel: duckdb.DuckDBPyRelation, defs: dict[str, Indicator]) -> duckdb.DuckDBPyRelation:
+    """The relation with every indicator column rounded to its published decimals."""
+    exprs, rounded = [], False
+    for col, typ in zip(rel.columns, rel.types, strict=True):
+        ind = defs.get(col)
+        if ind and ind.decimals is not None and str(typ).upper().startswith(_FRACTIONAL):
+            exprs.append(f'round("{col}", {ind.decimals}) AS "{col}"')
+            rounded = True
+        else:
+            exprs.append(f'"{col}"')
+    return rel.project(", ".join(exprs)) if rounded else rel
 
 
 def marts_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -51,10 +67,11 @@ def export_month(settings: Settings, month: date, out_dir: Path | None = None) -
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     sheets: dict[str, tuple[list[str], list[tuple]]] = {}
+    defs = indicators(settings)
     with session(settings, read_only=True) as con:
         tables = marts_tables(con)
         for table in tables:
-            rel = mart_for_month(con, table, month)
+            rel = published(mart_for_month(con, table, month), defs)
             written.append(tabular.write_csv(con, rel, out / f"{table}.csv"))
             written.append(tabular.write_parquet(rel, out / f"{table}.parquet"))
             sheets[table] = (rel.columns, rel.fetchall())

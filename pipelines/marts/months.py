@@ -1,49 +1,24 @@
-"""The monthly connectivity marts: which months new data touched, and rebuilding them.
+"""Which months new data touched, and rebuilding them through the mart engine.
 
-A month is a partition: rebuilding replaces exactly its rows, in one transaction, so a
-rebuild twice, or after a crash, leaves the same marts. New data is what audit.load
-recorded after the last build; each dataset says which months its partitions touch.
+New data is what audit.load recorded after the last build; each dataset says which
+months its partitions touch. audit.mart_build records every build and why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 import duckdb
 
-from pipelines.settings import LOCAL_TZ, Settings
-from pipelines.warehouse import render_model, session, transaction
-
-# Rebuilt together for a month, in this order (each reads the ones before it).
-MONTHLY_MARTS: tuple[str, ...] = (
-    "tower_service_monthly",
-    "village_connectivity_monthly",
-    "district_connectivity_monthly",
-    "regency_connectivity_monthly",
-    "district_connectivity_monthly_harmonised",
-)
-# Rebuilt whole on every build: small, and every month reads them.
-REFERENCE_MARTS: tuple[str, ...] = ("region_code_current", "indicator_metadata")
-
-# Small marts rebuilt whole on every run, before the months (each covers every month).
-WHOLE_MARTS: tuple[str, ...] = ("district_village_count", "partner_sla_monthly")
+from pipelines.marts import engine
+from pipelines.settings import Settings
+from pipelines.warehouse import session
 
 # Datasets whose partition key is a local day or month that bounds the reporting period.
 PERIOD_DATASETS = ("tower_kpi", "pln_sla_report")
 # Datasets whose partition touches only its own month; anything else touches every month
 # from its partition's month on (an inventory snapshot, a registry edition, an API pull).
 OWN_MONTH_DATASETS = ("tower_kpi", "tower_event", "pln_sla_report")
-
-
-def model_params(settings: Settings) -> dict[str, object]:
-    return {
-        "tz": LOCAL_TZ,
-        "region_code": settings.region_code,
-        "min_availability_pct": settings.thresholds["covered_min_tower_availability_pct"],
-        "discrepancy_flag_pp": settings.thresholds["sla_discrepancy_flag_pp"],
-        "tower_month_column": "month_start",
-    }
 
 
 def month_of(partition_key: str) -> date | None:
@@ -98,53 +73,19 @@ def stale_months(con: duckdb.DuckDBPyConnection) -> tuple[dict[date, list[str]],
     return dict(sorted(stale.items())), newest
 
 
-def rebuild_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    params = model_params(settings)
-    with transaction(con):
-        for name in REFERENCE_MARTS:
-            con.execute(f"DELETE FROM marts.{name}")
-            con.execute(f"INSERT INTO marts.{name} BY NAME "
-                        + render_model(settings, "marts", name, **params))
-
-
-def rebuild_month(
-    con: duckdb.DuckDBPyConnection, settings: Settings, month: date,
-    marts: Iterable[str] = MONTHLY_MARTS,
-) -> dict[str, int]:
-    """Replace one month of every monthly mart, all in one transaction."""
-    params = {**model_params(settings), "month": month.isoformat()}
-    counts = {}
-    with transaction(con):
-        for name in marts:
-            con.execute(f"DELETE FROM marts.{name} WHERE month_date = ?", [month])
-            con.execute(f"INSERT INTO marts.{name} BY NAME "
-                        + render_model(settings, "marts", name, **params))
-            counts[name] = con.execute(
-                f"SELECT count(*) FROM marts.{name} WHERE month_date = ?", [month]
-            ).fetchone()[0]
-    return counts
-
-
 def build_stale_months(settings: Settings) -> list[date]:
-    """Rebuild the reference marts and every month new data touched; record each build."""
+    """Rebuild the whole marts and every month new data touched; record each build."""
     with session(settings) as con:
         stale, newest = stale_months(con)
-        rebuild_reference(con, settings)
+        whole = engine.build_whole(con, settings)
         for month, reasons in stale.items():
-            rebuild_month(con, settings, month)
+            built = engine.build_month(con, settings, month)
             con.execute(
                 "INSERT INTO audit.mart_build VALUES (?, ?, ?, ?, now())",
-                [month, list(MONTHLY_MARTS), "; ".join(sorted(set(reasons)))[:2000], newest],
+                [month, list(built), "; ".join(sorted(set(reasons)))[:2000], newest],
             )
         con.execute(
-            "INSERT INTO audit.mart_build VALUES (NULL, ?, 'reference marts', ?, now())",
-            [list(REFERENCE_MARTS), newest],
+            "INSERT INTO audit.mart_build VALUES (NULL, ?, 'whole marts', ?, now())",
+            [list(whole), newest],
         )
     return list(stale)
-
-
-def build_whole_marts(settings: Settings) -> dict[str, int]:
-    from pipelines.marts.build import build_mart
-
-    with session(settings) as con:
-        return {name: build_mart(con, settings, name) for name in WHOLE_MARTS}

@@ -21,6 +21,7 @@ import duckdb
 from pipelines.audit import records as audit
 from pipelines.batch.steps import Dataset, LoadResult, archive_step, default_publish, load_file
 from pipelines.io import delimited as csvfiles
+from pipelines.marts.engine import refresh_indicators
 from pipelines.settings import LOCAL_TZ, Settings
 from pipelines.warehouse import quote_literal, render_model
 
@@ -340,25 +341,6 @@ def archive_day(con: duckdb.DuckDBPyConnection, settings: Settings, day: date) -
         if load.status == "running":
             loads[name] = load.load_id
     return loads
-
-
-def refresh_indicators(con: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> int:
-    """Replace the day's rows of the daily mart, then the month's rows of the monthly mart."""
-    from pipelines.warehouse import transaction
-
-    month = day.replace(day=1)
-    published = audit.published_load_of_partition(con, KPI.name, str(day))
-    daily = render_model(
-        settings, "marts", "tower_availability_daily", day=str(day),
-        **({"published_load": published} if published else {}),
-    )
-    monthly = render_model(settings, "marts", "tower_availability_monthly", month=str(month))
-    with transaction(con):
-        con.execute("DELETE FROM marts.tower_availability_daily WHERE kpi_date = ?", [day])
-        (n,) = con.execute(f"INSERT INTO marts.tower_availability_daily BY NAME {daily}").fetchone()
-        con.execute("DELETE FROM marts.tower_availability_monthly WHERE month_start = ?", [month])
-        con.execute(f"INSERT INTO marts.tower_availability_monthly BY NAME {monthly}")
-    return n
 
 
 def load_day(con: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> dict[str, LoadResult]:

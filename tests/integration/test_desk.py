@@ -10,8 +10,8 @@ import pytest
 
 from pipelines.batch.steps import load_file
 from pipelines.io.result_files import write_result
-from pipelines.marts.build import build_marts, model_docs
 from pipelines.marts.dictionary import undocumented, write_dictionary
+from pipelines.marts.engine import build_all, parse_model
 from pipelines.marts.export import export_month
 from pipelines.registry import kemendagri
 
@@ -25,7 +25,7 @@ def loaded(con, settings):
     (folder / "2025-07-01.csv").write_text(EDITION)
     load_file(con, settings, kemendagri.DATASET, folder / "2025-07-01.csv", "2025-07-01")
     con.close()
-    build_marts(settings)
+    build_all(settings)
     return settings
 
 
@@ -44,8 +44,9 @@ def test_undocumented_column_is_caught(con) -> None:
 
 
 def test_model_docs_parse_and_must_name_real_columns() -> None:
-    table, cols = model_docs("-- @table T\n-- @column a The a.\nSELECT 1 AS a")
-    assert table == "T" and cols == {"a": "The a."}
+    model = parse_model("t", "-- @partition whole\n-- @grain a\n-- @table T\n"
+                             "-- @column a The a.\nSELECT 1 AS a")
+    assert model.table_doc == "T" and model.column_docs == {"a": "The a."}
 
 
 def test_export_neutralises_formulas_and_carries_metadata(loaded, tmp_path) -> None:

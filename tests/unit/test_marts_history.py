@@ -11,6 +11,7 @@ from pipelines.demo.generate import GenerateOptions, generate
 from pipelines.demo.generate import pln as gen_pln
 from pipelines.demo.generate import registry as gen_registry
 from pipelines.demo.generate import towers as gen_towers
+from pipelines.marts import engine
 from pipelines.marts import months as connectivity
 from pipelines.registry import deliveries as registry
 from pipelines.towers import day as towers
@@ -19,10 +20,10 @@ from pipelines.warehouse import session
 pytestmark = pytest.mark.slow
 
 
-def _month_rows(con, month: date) -> dict[str, list]:
-    return {t: con.execute(f"SELECT * FROM marts.{t} WHERE month_date = ? ORDER BY ALL",
+def _month_rows(con, settings, month: date) -> dict[str, list]:
+    return {t: con.execute(f"SELECT * FROM marts.{t} WHERE {m.partition_column} = ? ORDER BY ALL",
                            [month]).fetchall()
-            for t in connectivity.MONTHLY_MARTS}
+            for t, m in engine.discover(settings).items() if m.partition == "month"}
 
 
 def test_a_late_correction_rebuilds_its_month_and_no_other(settings, monkeypatch, tmp_path):
@@ -37,7 +38,7 @@ def test_a_late_correction_rebuilds_its_month_and_no_other(settings, monkeypatch
     assert connectivity.build_stale_months(settings) == [sept, octo]
     assert connectivity.build_stale_months(settings) == []  # nothing new: nothing rebuilt
     with session(settings, read_only=True) as con:
-        before = {m: _month_rows(con, m) for m in (sept, octo)}
+        before = {m: _month_rows(con, settings, m) for m in (sept, octo)}
 
     # A corrected file for 30 September: every sample of one tower is now DOWN.
     kpi = next((settings.landing / "towers" / "kpi").glob("2026-09-30.csv*"))
@@ -58,7 +59,7 @@ def test_a_late_correction_rebuilds_its_month_and_no_other(settings, monkeypatch
         towers.load_day(con, settings, date(2026, 9, 30))
     assert connectivity.build_stale_months(settings) == [sept]
     with session(settings, read_only=True) as con:
-        after = {m: _month_rows(con, m) for m in (sept, octo)}
+        after = {m: _month_rows(con, settings, m) for m in (sept, octo)}
         builds = con.execute(
             "SELECT month_date, count(*) FROM audit.mart_build WHERE month_date IS NOT NULL "
             "GROUP BY ALL ORDER BY ALL").fetchall()
@@ -89,9 +90,9 @@ def test_harmonised_trend_puts_moved_villages_under_the_new_districts(
     with session(settings) as con:
         for n in range(4):
             towers.load_day(con, settings, date(2025, 6, 29 + n) if n < 2 else date(2025, 7, n - 1))
-        connectivity.rebuild_reference(con, settings)
+        engine.build_whole(con, settings)
         for month in (date(2025, 6, 1), date(2025, 7, 1)):
-            connectivity.rebuild_month(con, settings, month)
+            engine.build_month(con, settings, month)
 
         def districts(table: str, month: str) -> dict[str, int]:
             return dict(con.execute(

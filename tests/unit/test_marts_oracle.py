@@ -22,7 +22,7 @@ import pytest
 from pipelines.demo.generate import GenerateOptions, generate
 from pipelines.demo.generate.pln import api_folder
 from pipelines.demo.partner_server import Faults, PartnerApiServer, PartnerData
-from pipelines.marts import months as connectivity
+from pipelines.marts import engine
 from pipelines.pln import pull as pln
 from pipelines.pln import sla_report as pln_sla
 from pipelines.pln.api_client import PartnerConnection, PullOptions
@@ -90,11 +90,10 @@ def built(tmp_path_factory):
         pln.pull(settings, conn, until=datetime(2026, 10, 4, tzinfo=UTC),
                  options=PullOptions(first_pull_at=datetime(2026, 1, 1, tzinfo=UTC)))
     pln_sla.load_reports(settings)
-    connectivity.build_whole_marts(settings)
     with session(settings) as con:
-        connectivity.rebuild_reference(con, settings)
+        engine.build_whole(con, settings)
         for month in (OLD_MONTH, MONTH):
-            connectivity.rebuild_month(con, settings, month)
+            engine.build_month(con, settings, month)
     yield settings, blanked
     for k, v in old.items():
         if v is None:
@@ -337,7 +336,7 @@ def test_availability_exactly_at_the_threshold_covers(built) -> None:
     results = {}
     for name, s in (("exact", exact), ("above", above)):
         with session(s) as con:
-            connectivity.rebuild_month(con, s, MONTH)
+            engine.build_month(con, s, MONTH)
             results[name] = _mart(con, "village_connectivity_monthly", "village_code", MONTH)
             oracle = Oracle(con, s.region_code)
             want = oracle.villages(MONTH, s.thresholds["covered_min_tower_availability_pct"])
@@ -348,7 +347,7 @@ def test_availability_exactly_at_the_threshold_covers(built) -> None:
                and not results["above"][c]["covered_by_tower"]]
     assert flipped, "a tower exactly at the threshold covers (inclusive); one ulp above, not"
     with session(settings) as con:
-        connectivity.rebuild_month(con, settings, MONTH)
+        engine.build_month(con, settings, MONTH)
 
 
 def test_rebuilding_a_month_twice_gives_identical_marts(built) -> None:
@@ -357,12 +356,12 @@ def test_rebuilding_a_month_twice_gives_identical_marts(built) -> None:
     def snapshot():
         with session(settings, read_only=True) as con:
             return {t: con.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").fetchall()
-                    for t in connectivity.MONTHLY_MARTS}
+                    for t, m in engine.discover(settings).items() if m.partition == "month"}
 
     before = snapshot()
     with session(settings) as con:
-        connectivity.rebuild_month(con, settings, MONTH)
-        connectivity.rebuild_month(con, settings, MONTH)
+        engine.build_month(con, settings, MONTH)
+        engine.build_month(con, settings, MONTH)
     assert snapshot() == before
 
 

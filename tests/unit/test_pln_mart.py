@@ -9,7 +9,7 @@ from pln_support import FAST, outage, partner_server, site, write_config, write_
 
 from pipelines.demo.generate.pln import SheetStyle, write_sla_report
 from pipelines.demo.partner_server import PartnerData
-from pipelines.marts.build import build_marts
+from pipelines.marts.engine import build_all
 from pipelines.pln import pull as pln
 from pipelines.pln import sla_report as pln_sla
 from pipelines.warehouse import session
@@ -54,7 +54,7 @@ def build_after_pull(settings, tmp_path, monkeypatch, month: date, report: list[
     write_sla_report(settings.landing / "pln" / "sla" / f"{month:%Y-%m}.xlsx", month, report,
                      SheetStyle())
     pln_sla.load_reports(settings)
-    build_marts(settings)
+    build_all(settings)
 
 
 def test_measured_availability_discrepancy_and_breach_by_hand(settings, tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from towerfiles import day_samples, syslog, write_events, write_inventory, write_kpi
 
-from pipelines.marts.build import build_marts
+from pipelines.marts.engine import build_all
 from pipelines.towers import day as towers
 
 D29, D30 = date(2026, 9, 29), date(2026, 9, 30)
@@ -106,8 +106,8 @@ def test_daily_and_monthly_indicators_equal_hand_worked_values(month_end):
 
 
 def test_full_mart_rebuild_gives_the_same_values(month_end, settings):
-    month_end.close()  # build_marts opens its own session
-    build_marts(settings)
+    month_end.close()  # build_all opens its own session
+    build_all(settings)
     from pipelines.warehouse import connect
 
     con = connect(settings)

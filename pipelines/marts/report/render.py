@@ -8,48 +8,43 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from pipelines.marts.indicators import Indicator, indicators, read_indicators
 from pipelines.marts.report import svg
 from pipelines.marts.report.data import ReportData, read_report_data
-from pipelines.settings import Settings
+from pipelines.settings import PROJECT_ROOT, Settings
 from pipelines.warehouse import session
 
+WAREHOUSE_DIR = PROJECT_ROOT / "warehouse"
 MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
              "September", "Oktober", "November", "Desember"]
 MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December"]
-LABELS = {
-    "villages_total": ("Jumlah desa", "Villages"),
-    "villages_blank_spot": ("Desa blank spot", "Blank-spot villages"),
-    "villages_unknown": ("Desa tidak diketahui", "Villages of unknown status"),
-    "villages_connected_pct": ("Desa terhubung (%)", "Villages connected (%)"),
-    "population_blank_spot": ("Penduduk di blank spot", "Population in blank spots"),
-    "population_blank_spot_pct": ("Penduduk di blank spot (%)", "Population in blank spots (%)"),
-    "towers_in_service": ("Menara beroperasi", "Towers in service"),
-    "tower_availability_pct": ("Ketersediaan menara (%)", "Tower availability (%)"),
-}
 # For these a rise is bad news.
 WORSE_WHEN_HIGHER = {"villages_blank_spot", "villages_unknown", "population_blank_spot",
                      "population_blank_spot_pct"}
 
 
-def _fmt(v: float | None) -> str:
+def _fmt(v: float | None, decimals: int | None, sign: str = "") -> str:
+    """A value at its published precision."""
     if v is None:
         return "–"
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+    return f"{v:{sign},.{decimals or 0}f}"
 
 
-def headline_rows(d: ReportData) -> list[dict[str, str]]:
+def headline_rows(d: ReportData, defs: dict[str, Indicator]) -> list[dict[str, str]]:
     rows = []
     for key, (cur, prev) in d.headline.items():
+        ind = defs[key]
         change, direction = "–", ""
         if cur is not None and prev is not None:
-            delta = cur - prev
-            change = f"{delta:+,.1f}" if not float(delta).is_integer() else f"{delta:+,.0f}"
+            delta = round(cur, ind.decimals or 0) - round(prev, ind.decimals or 0)
+            change = _fmt(delta, ind.decimals, "+")
             better = delta < 0 if key in WORSE_WHEN_HIGHER else delta > 0
             direction = "" if delta == 0 else ("up" if better else "down")
-        label_id, label_en = LABELS[key]
-        rows.append({"label_id": label_id, "label_en": label_en, "current": _fmt(cur),
-                     "previous": _fmt(prev), "change": change, "direction": direction})
+        rows.append({"label_id": ind.label("id"), "label_en": ind.label("en"),
+                     "formula": ind.formula, "current": _fmt(cur, ind.decimals),
+                     "previous": _fmt(prev, ind.decimals), "change": change,
+                     "direction": direction})
     return rows
 
 
@@ -75,7 +70,10 @@ def charts(d: ReportData) -> dict[str, object]:
     }
 
 
-def render_html(d: ReportData, region_code: str) -> str:
+def render_html(d: ReportData, region_code: str, defs: dict[str, Indicator] | None = None) -> str:
+    """The report page; labels and precision from the indicator definitions (the
+    project's own unless `defs` is given)."""
+    defs = defs if defs is not None else read_indicators(WAREHOUSE_DIR / "indicators.yml")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent)), autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -88,7 +86,7 @@ def render_html(d: ReportData, region_code: str) -> str:
                      "en": f"{MONTHS_EN[m.month - 1]} {m.year}"},
         month_code=m.strftime("%Y-%m"), previous_code=d.previous.strftime("%Y-%m"),
         regency_name=d.regency_name, region_code=region_code,
-        headline=headline_rows(d), charts=charts(d),
+        headline=headline_rows(d, defs), charts=charts(d),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 
@@ -98,7 +96,8 @@ def write_report(settings: Settings, month: date, out: Path | None = None) -> Pa
         data = read_report_data(con, month)
     path = out or settings.reports / f"connectivity_{month.strftime('%Y-%m')}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(data, settings.region_code), encoding="utf-8")
+    html = render_html(data, settings.region_code, indicators(settings))
+    path.write_text(html, encoding="utf-8")
     return path
 
 

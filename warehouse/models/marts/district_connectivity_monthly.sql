@@ -1,8 +1,12 @@
+-- @partition month month_date
+-- @column villages_connected_pct NULL when every village is unknown.
+-- @column tower_availability_pct Here: the mean over the area's towers in service on the month's last day; towers without KPI data left out.
+-- @grain month_date, district_code
 -- District indicators on the district codes valid in the month.
 {% from 'macros/connectivity.sql' import area_indicators, month_bounds %}
 WITH {{ month_bounds(month, tz) }},
-v AS (SELECT * FROM marts.village_connectivity_monthly WHERE month_date = DATE '{{ month }}'),
-t AS (SELECT * FROM marts.tower_service_monthly WHERE month_date = DATE '{{ month }}'),
+v AS (SELECT * FROM {{ ref('village_connectivity_monthly') }} WHERE month_date = DATE '{{ month }}'),
+t AS (SELECT * FROM {{ ref('tower_service_monthly') }} WHERE month_date = DATE '{{ month }}'),
 {{ area_indicators('v', 't', 'district_code') }},
 names AS (
     SELECT r.code, r.name

@@ -1,3 +1,5 @@
+-- @partition whole
+-- @grain district_code
 -- @table Villages per district in the current registry (desa, kelurahan, all).
 -- @column district_code Kemendagri code of the district.
 -- @column district_name Name of the district in the current edition.

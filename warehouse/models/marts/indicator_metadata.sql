@@ -1,74 +1,26 @@
--- INDICATORS.md as data: one row per indicator, with the thresholds in force.
-SELECT * FROM (VALUES
-    ('tower_availability_pct', 'Ketersediaan menara', 'Tower availability',
-     'Share of a tower''s 5-minute slots in service with status UP or DEGRADED; a slot with no sample counts as not available. For a district or regency: the mean of the monthly availability of its towers in service on the month''s last day.',
-     'slots UP or DEGRADED / slots in service x 100 (288 slots a local day while commissioned_on <= day < decommissioned_on)',
-     '%', 'day, month', 'tower inventory, tower KPI samples',
-     'tower_availability_daily, tower_availability_monthly, district_connectivity_monthly, regency_connectivity_monthly', NULL, NULL),
-    ('tower_data_completeness_pct', 'Kelengkapan data menara', 'Tower data completeness',
-     'Share of slots in service that have a KPI sample.', 'slots with a sample / slots in service x 100',
-     '%', 'day, month', 'tower inventory, tower KPI samples', 'tower_availability_daily, tower_availability_monthly', NULL, NULL),
-    ('tower_downtime_minutes', 'Waktu henti menara', 'Tower downtime',
-     'Minutes in service without status UP or DEGRADED (missing samples included).',
-     '5 x slots in service without UP or DEGRADED', 'minutes', 'day, month',
-     'tower inventory, tower KPI samples', 'tower_availability_daily, tower_availability_monthly', NULL, NULL),
-    ('tower_power_loss_events', 'Kejadian putus listrik', 'Power-loss events',
-     'Number of POWER_LOSS events in the router logs.', 'count of POWER_LOSS events', 'events', 'day, month',
-     'router syslog', 'tower_availability_daily, tower_availability_monthly', NULL, NULL),
-    ('tower_mttr_minutes', 'Rata-rata waktu pemulihan', 'Mean time to repair',
-     'Mean minutes from each LINK_DOWN to the next LINK_UP of the same tower; an outage still open at month end is clipped there and counted.',
-     'mean(LINK_UP at - LINK_DOWN at) in minutes', 'minutes', 'month', 'router syslog', 'tower_availability_monthly', NULL, NULL),
-    ('covered_by_tower', 'Terjangkau menara', 'Covered by a tower',
-     'A tower in service on the month''s last day lies within its coverage radius of the village centroid and has monthly availability at or above the threshold; unknown when the village has no centroid.',
-     'exists tower: haversine(village, tower) <= coverage_radius_km (sphere radius 6371.0 km) and tower_availability_pct >= threshold',
-     'true/false/unknown', 'month', 'village attributes, tower inventory, tower KPI samples', 'village_connectivity_monthly',
-     'covered_min_tower_availability_pct', {{ min_availability_pct }}),
-    ('partner_service', 'Layanan mitra PLN', 'PLN partner service',
-     'The PLN partner has a site in the village whose active period (activated_at to terminated_at, open while not terminated) overlaps the month.',
-     'exists site: activated_at < month end and (terminated_at is null or terminated_at > month start)',
-     'true/false', 'month', 'PLN partner API (sites)', 'village_connectivity_monthly', NULL, NULL),
-    ('blank_spot', 'Blank spot', 'Blank spot',
-     'A village with neither partner service nor tower coverage; unknown when coverage is unknown and there is no partner service.',
-     'false when partner_service, else NOT covered_by_tower', 'true/false/unknown', 'month',
-     'village attributes, tower inventory, tower KPI samples, PLN partner API', 'village_connectivity_monthly', NULL, NULL),
-    ('villages_total', 'Jumlah desa', 'Villages', 'Villages valid at any time in the month in the area.',
-     'count of villages', 'villages', 'month', 'Kemendagri registry',
-     'district_connectivity_monthly, regency_connectivity_monthly, district_connectivity_monthly_harmonised', NULL, NULL),
-    ('villages_blank_spot', 'Desa blank spot', 'Blank-spot villages', 'Villages whose blank_spot is true.',
-     'count of villages with blank_spot = true', 'villages', 'month', 'village_connectivity_monthly',
-     'district_connectivity_monthly, regency_connectivity_monthly, district_connectivity_monthly_harmonised', NULL, NULL),
-    ('villages_unknown', 'Desa tidak diketahui', 'Villages of unknown status', 'Villages whose blank_spot is unknown.',
-     'count of villages with blank_spot unknown', 'villages', 'month', 'village_connectivity_monthly',
-     'district_connectivity_monthly, regency_connectivity_monthly, district_connectivity_monthly_harmonised', NULL, NULL),
-    ('villages_connected_pct', 'Desa terhubung', 'Villages connected', 'Share of villages of known status that are not blank spots.',
-     '(villages_total - villages_blank_spot - villages_unknown) / (villages_total - villages_unknown) x 100',
-     '%', 'month', 'village_connectivity_monthly',
-     'district_connectivity_monthly, regency_connectivity_monthly, district_connectivity_monthly_harmonised', NULL, NULL),
-    ('population_blank_spot', 'Penduduk di blank spot', 'Population in blank spots',
-     'Population of blank-spot villages, from the village attributes of the latest year <= the month''s year.',
-     'sum(population) over villages with blank_spot = true', 'persons', 'month', 'village attributes',
-     'district_connectivity_monthly, regency_connectivity_monthly, district_connectivity_monthly_harmonised', NULL, NULL),
-    ('population_blank_spot_pct', 'Persentase penduduk di blank spot', 'Population in blank spots (share)',
-     'Share of the area''s population living in blank-spot villages.',
-     'population_blank_spot / population of all the area''s villages x 100', '%', 'month', 'village attributes',
-     'district_connectivity_monthly, regency_connectivity_monthly, district_connectivity_monthly_harmonised', NULL, NULL),
-    ('towers_in_service', 'Menara beroperasi', 'Towers in service',
-     'Towers in service on the month''s last day, counted in the district of the tower''s village_code.',
-     'count of towers with commissioned_on <= last day < decommissioned_on', 'towers', 'month', 'tower inventory',
-     'district_connectivity_monthly, regency_connectivity_monthly, district_connectivity_monthly_harmonised', NULL, NULL),
-    ('sla_measured_availability_pct', 'Ketersediaan SLA terukur', 'SLA availability, measured',
-     'Availability of a partner site measured from its outages.',
-     '(1 - outage minutes / active minutes) x 100; outage minutes = union of outage intervals clipped to the active period inside the local month; open outages count to month end',
-     '%', 'month', 'PLN partner API (sites, outages)', 'partner_sla_monthly', NULL, NULL),
-    ('sla_reported_availability_pct', 'Ketersediaan SLA dilaporkan', 'SLA availability, reported',
-     'The partner''s own availability figure from its monthly SLA report.', 'as reported', '%', 'month',
-     'PLN monthly SLA spreadsheet', 'partner_sla_monthly', NULL, NULL),
-    ('sla_discrepancy_pp', 'Selisih SLA', 'SLA discrepancy', 'Reported minus measured availability; flagged beyond the threshold.',
-     'sla_reported_availability_pct - sla_measured_availability_pct; flagged when |discrepancy| > threshold',
-     'percentage points', 'month', 'PLN partner API, PLN monthly SLA spreadsheet', 'partner_sla_monthly',
-     'sla_discrepancy_flag_pp', {{ discrepancy_flag_pp }}),
-    ('sla_breach', 'Pelanggaran SLA', 'SLA breach', 'Measured availability below the contracted SLA in the report.',
-     'sla_measured_availability_pct < contracted SLA', 'true/false', 'month',
-     'PLN partner API, PLN monthly SLA spreadsheet', 'partner_sla_monthly', NULL, NULL)
-) AS t(indicator, label_id, label_en, definition, formula, unit, period, sources, marts,
-       threshold_name, threshold_value)
+-- @partition whole
+-- @grain indicator
+-- The indicator definitions (warehouse/indicators.yml) as data, with the thresholds in
+-- force; `marts` lists the marts that carry the indicator as a column.
+{# The catalog lists a mart made by CREATE TABLE AS only once it is built, so this model is
+    built after those: ref('district_village_count'), ref('partner_sla_monthly'). #}
+WITH defs(indicator, label_id, label_en, definition, formula, unit, period, sources,
+          decimals, threshold_name, threshold_value) AS (
+    VALUES
+    {%- for i in indicators %}
+    ({{ lit(i.name) }}, {{ lit(i.label_id) }}, {{ lit(i.label_en) }}, {{ lit(i.definition) }},
+     {{ lit(i.formula) }}, {{ lit(i.unit) }}, {{ lit(i.period) }}, {{ lit(i.sources) }},
+     CAST({{ lit(i.decimals) }} AS INTEGER), CAST({{ lit(i.threshold) }} AS VARCHAR),
+     CAST({{ lit(thresholds[i.threshold] if i.threshold else None) }} AS DOUBLE))
+    {{- "," if not loop.last }}
+    {%- endfor %}
+),
+carried AS (
+    SELECT column_name AS indicator, string_agg(table_name, ', ' ORDER BY table_name) AS marts
+    FROM duckdb_columns()
+    WHERE database_name = current_database() AND schema_name = 'marts'
+      AND table_name <> 'indicator_metadata'
+    GROUP BY 1
+)
+SELECT d.*, coalesce(c.marts, '') AS marts
+FROM defs AS d LEFT JOIN carried AS c USING (indicator)

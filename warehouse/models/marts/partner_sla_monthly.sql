@@ -1,18 +1,19 @@
--- @table Partner SLA per PLN partner site and local month (INDICATORS.md, Partner SLA): measured availability from the partner's own outages, its reported figure, the discrepancy and the breach of contract. Only sites with active minutes in the month have a row.
+-- @partition whole
+-- @grain month_date, site_id
+-- @table Partner SLA per PLN partner site and local month (docs/indicators.md, Partner SLA): measured availability from the partner's own outages, its reported figure, the discrepancy and the breach of contract. Only sites with active minutes in the month have a row.
 -- @column month_date First local (WITA) day of the month.
 -- @column site_id The partner's site (core.dim_partner_site).
 -- @column village_code Kemendagri village code of the site (current version).
 -- @column service FIBER, RADIO, VSAT or WIFI_PUBLIC.
 -- @column active_minutes Minutes of the site's active period (activated_at to terminated_at, open while NULL) inside the month.
 -- @column outage_minutes Minutes of the union of the site's outages clipped to its active minutes; an ongoing outage counts to the month's end; overlaps counted once; NULL while the outages are not pulled through the month's end (audit.api_watermark), e.g. a month known only from a partner report.
--- @column sla_measured_availability_pct sla_measured_availability_pct = (1 - outage_minutes / active_minutes) x 100; NULL (and so the discrepancy, its flag and the breach) while outage_minutes is.
--- @column sla_reported_availability_pct The partner's own Availability (%) for the month from its SLA report; NULL without a report or an empty cell.
+-- @column sla_measured_availability_pct Here: (1 - outage_minutes / active_minutes) x 100; NULL (and so the discrepancy, its flag and the breach) while outage_minutes is.
+-- @column sla_reported_availability_pct The report's Availability (%) column; NULL without a report or an empty cell.
 -- @column sla_contracted_pct SLA Kontrak (%) from the partner's report.
--- @column sla_discrepancy_pp sla_discrepancy_pp = reported - measured, in percentage points.
 -- @column sla_discrepancy_flagged TRUE when |sla_discrepancy_pp| exceeds sla_discrepancy_threshold_pp; NULL without a reported figure.
 -- @column sla_discrepancy_threshold_pp The discrepancy threshold in force when the mart was built (setting sla_discrepancy_flag_pp).
--- @column sla_breach TRUE when measured availability is below the contracted SLA; NULL without a contracted figure.
--- Partner SLA per site and local month (INDICATORS.md, "Partner SLA").
+-- @column sla_breach NULL without a contracted figure.
+-- Partner SLA per site and local month (docs/indicators.md, "Partner SLA").
 -- Months run from the first activation to the last month that is either complete
 -- before the outage watermark or covered by a partner report.
 WITH site AS (
@@ -22,17 +23,17 @@ WITH site AS (
 ),
 span AS (
     SELECT
-        (SELECT date_trunc('month', min(timezone('{{ local_tz }}', activated_at))) FROM site) AS first_month,
+        (SELECT date_trunc('month', min(timezone('{{ tz }}', activated_at))) FROM site) AS first_month,
         greatest(
-            (SELECT date_trunc('month', timezone('{{ local_tz }}', max(watermark_at))) - INTERVAL 1 MONTH
+            (SELECT date_trunc('month', timezone('{{ tz }}', max(watermark_at))) - INTERVAL 1 MONTH
              FROM audit.api_watermark WHERE source = 'pln' AND stream = 'outages'),
             (SELECT CAST(max(month_date) AS TIMESTAMP) FROM core.fct_partner_sla_reported)
         ) AS last_month
 ),
 months AS (
     SELECT CAST(m.generate_series AS DATE) AS month_date,
-           timezone('{{ local_tz }}', m.generate_series) AS month_start_at,
-           timezone('{{ local_tz }}', m.generate_series + INTERVAL 1 MONTH) AS month_end_at
+           timezone('{{ tz }}', m.generate_series) AS month_start_at,
+           timezone('{{ tz }}', m.generate_series + INTERVAL 1 MONTH) AS month_end_at
     FROM span, generate_series(span.first_month, span.last_month, INTERVAL 1 MONTH) AS m
     WHERE span.first_month IS NOT NULL AND span.last_month IS NOT NULL
 ),
@@ -92,8 +93,8 @@ SELECT
     r.contracted_sla_pct AS sla_contracted_pct,
     r.reported_availability_pct - 100 * (1 - m.outage_minutes / m.active_minutes) AS sla_discrepancy_pp,
     abs(r.reported_availability_pct - 100 * (1 - m.outage_minutes / m.active_minutes))
-        > {{ thresholds["sla_discrepancy_flag_pp"] }} AS sla_discrepancy_flagged,
-    CAST({{ thresholds["sla_discrepancy_flag_pp"] }} AS DOUBLE) AS sla_discrepancy_threshold_pp,
+        > {{ thresholds['sla_discrepancy_flag_pp'] }} AS sla_discrepancy_flagged,
+    CAST({{ thresholds['sla_discrepancy_flag_pp'] }} AS DOUBLE) AS sla_discrepancy_threshold_pp,
     100 * (1 - m.outage_minutes / m.active_minutes) < r.contracted_sla_pct AS sla_breach
 FROM measured AS m
 LEFT JOIN core.fct_partner_sla_reported AS r USING (site_id, month_date)

@@ -1,7 +1,11 @@
+-- @partition month month_date
+-- @column villages_connected_pct NULL when every village is unknown.
+-- @column tower_availability_pct Here: the mean over the area's towers in service on the month's last day; towers without KPI data left out.
+-- @grain month_date, regency_code
 -- Regency indicators: the same formulas over every village and tower of the regency.
 {% from 'macros/connectivity.sql' import area_indicators %}
-WITH v AS (SELECT * FROM marts.village_connectivity_monthly WHERE month_date = DATE '{{ month }}'),
-t AS (SELECT * FROM marts.tower_service_monthly WHERE month_date = DATE '{{ month }}'
+WITH v AS (SELECT * FROM {{ ref('village_connectivity_monthly') }} WHERE month_date = DATE '{{ month }}'),
+t AS (SELECT * FROM {{ ref('tower_service_monthly') }} WHERE month_date = DATE '{{ month }}'
       AND village_code LIKE '{{ region_code }}.%'),
 {{ area_indicators('v', 't', "'" ~ region_code ~ "'") }}
 SELECT DATE '{{ month }}' AS month_date, area.area_code AS regency_code,

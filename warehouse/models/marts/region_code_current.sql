@@ -1,3 +1,5 @@
+-- @partition whole
+-- @grain code
 -- Every village and district code mapped to the code of the same place in the latest
 -- edition: renames keep their code, moves are followed old_code → new_code, in chains.
 WITH RECURSIVE

@@ -1,4 +1,7 @@
--- Tower indicators per local calendar month (INDICATORS.md), from the daily mart.
+-- @partition month month_start
+-- @column tower_mttr_minutes Here: NULL without outages.
+-- @grain month_start, tower_id
+-- Tower indicators per local calendar month (docs/indicators.md), from the daily mart.
 -- A month runs to its last day, or to the latest day with a published KPI file if that
 -- is earlier; a day in between without a KPI file counts as 288 missing slots.
 -- With `month` (first day, YYYY-MM-01), only that month.
@@ -34,13 +37,13 @@ slots AS (
            coalesce(sum(m.slots_with_sample), 0) AS slots_with_sample,
            coalesce(sum(m.slots_available), 0) AS slots_available
     FROM in_service AS i
-    LEFT JOIN marts.tower_availability_daily AS m ON m.kpi_date = i.day AND m.tower_id = i.tower_id
+    LEFT JOIN {{ ref('tower_availability_daily') }} AS m ON m.kpi_date = i.day AND m.tower_id = i.tower_id
     GROUP BY ALL
 ),
 events AS (
     SELECT p.month_start, p.period_end_date, e.tower_id, e.event_type, e.event_at,
            -- outages still open at the period's end are clipped there
-           timezone('Asia/Makassar', CAST(p.period_end_date + 1 AS TIMESTAMP)) AS clip_at
+           timezone('{{ tz }}', CAST(p.period_end_date + 1 AS TIMESTAMP)) AS clip_at
     FROM core.fct_tower_event AS e
     JOIN periods AS p ON e.event_date BETWEEN p.month_start AND p.period_end_date
 ),

@@ -1,4 +1,7 @@
--- covered_by_tower, partner_service and blank_spot per village and local month (INDICATORS.md).
+-- @partition month month_date
+-- @column covered_by_tower Here: the threshold in force is covered_min_tower_availability_pct.
+-- @grain month_date, village_code
+-- covered_by_tower, partner_service and blank_spot per village and local month (docs/indicators.md).
 {% from 'macros/connectivity.sql' import month_bounds %}
 WITH {{ month_bounds(month, tz) }},
 villages AS (
@@ -16,7 +19,7 @@ attrs AS (
     QUALIFY row_number() OVER (PARTITION BY a.code ORDER BY a.year DESC) = 1
 ),
 towers AS (
-    SELECT * FROM marts.tower_service_monthly WHERE month_date = DATE '{{ month }}'
+    SELECT * FROM {{ ref('tower_service_monthly') }} WHERE month_date = DATE '{{ month }}'
 ),
 distances AS (
     SELECT v.code, t.tower_id, t.coverage_radius_km, t.tower_availability_pct,
@@ -34,7 +37,7 @@ tower_reach AS (
            arg_min(tower_id, distance_km) AS nearest_tower_id,
            min(distance_km) AS nearest_tower_distance_km,
            bool_or(distance_km <= coverage_radius_km
-                   AND tower_availability_pct >= {{ min_availability_pct }}) AS covered
+                   AND tower_availability_pct >= {{ thresholds['covered_min_tower_availability_pct'] }}) AS covered
     FROM distances
     GROUP BY code
 ),
@@ -65,10 +68,10 @@ SELECT b.month_date,
        CASE WHEN p.code IS NOT NULL THEN FALSE
             WHEN a.lat IS NULL OR a.lon IS NULL THEN NULL
             ELSE NOT coalesce(tr.covered, FALSE) END AS blank_spot,
-       {{ min_availability_pct }} AS covered_min_tower_availability_pct
+       {{ thresholds['covered_min_tower_availability_pct'] }} AS covered_min_tower_availability_pct
 FROM villages AS v
 CROSS JOIN bounds AS b
 LEFT JOIN attrs AS a ON a.code = v.code
 LEFT JOIN tower_reach AS tr ON tr.code = v.code
 LEFT JOIN partner AS p ON p.code = v.code
-LEFT JOIN marts.region_code_current AS rc ON rc.code = v.code
+LEFT JOIN {{ ref('region_code_current') }} AS rc ON rc.code = v.code
