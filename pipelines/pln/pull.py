@@ -52,25 +52,8 @@ OUTAGE_FIELDS = ["outage_id", "site_id", "started_at", "ended_at", "cause", "des
 WAITING_MATCH = ("unmatched", "ambiguous")
 
 
-def create_parse_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Text → typed values the partner's way: ISO instants (no offset = WITA), decimal commas,
-    and the normaliser shared by every name matcher."""
-    tz = quote_literal(LOCAL_TZ)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP MACRO pln_ts(x) AS CASE
-            WHEN nullif(trim(x), '') IS NULL THEN NULL
-            WHEN regexp_matches(trim(x), '\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|[+-]\\d\\d(:?\\d\\d)?)$')
-                THEN try_cast(trim(x) AS TIMESTAMPTZ)
-            ELSE timezone({tz}, try_cast(trim(x) AS TIMESTAMP)) END;
-        CREATE OR REPLACE TEMP MACRO pln_num(x) AS CASE
-            WHEN contains(trim(x), ',')
-                THEN try_cast(replace(replace(trim(x), '.', ''), ',', '.') AS DOUBLE)
-            ELSE try_cast(nullif(trim(x), '') AS DOUBLE) END;
-        CREATE OR REPLACE TEMP MACRO pln_unparsed_ts(x) AS
-            nullif(trim(x), '') IS NOT NULL AND pln_ts(x) IS NULL;
-        CREATE OR REPLACE TEMP MACRO pln_unparsed_num(x) AS
-            nullif(trim(x), '') IS NOT NULL AND pln_num(x) IS NULL;
-    """)
+def create_name_function(con: duckdb.DuckDBPyConnection) -> None:
+    """normalise_name in SQL: the normaliser shared by every name matcher."""
     (n,) = con.execute(
         "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'normalise_name'"
     ).fetchone()
@@ -160,7 +143,7 @@ def waiting_sites(con: duckdb.DuckDBPyConnection, exclude: set[str]) -> list[dic
 def stage_sites(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
 ) -> None:
-    create_parse_macros(con)
+    create_name_function(con)
     api = read_manifest_records(settings.home, path)
     waiting = waiting_sites(con, {r.get("site_id") for r in api})
     raw, mapping = f"raw_{load.load_id}", f"mapping_{load.load_id}"
@@ -175,7 +158,6 @@ def stage_sites(
 def stage_outages(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
 ) -> None:
-    create_parse_macros(con)
     raw = f"raw_{load.load_id}"
     raw_table(con, raw, OUTAGE_FIELDS, [("api", r) for r in read_manifest_records(settings.home, path)])
     select = render_model(settings, "staging", "stg_pln_outage", raw=raw, load_id=load.load_id)
