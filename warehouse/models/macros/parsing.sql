@@ -17,11 +17,12 @@ TRY_CAST({{ text }} AS {{ type }})
 {%- endif -%}
 {%- endmacro %}
 
-{#- An instant from ISO 8601 text: with an offset (Z, +08:00, +0800, +08) that instant,
-    without one local time, WITA (Asia/Makassar, the pipeline's LOCAL_TZ: UTC+8 all year,
-    no daylight saving). Independent of the session's TimeZone. -#}
+{#- An instant from ISO 8601 text: with an offset (Z, +08:00, +0800, +08) or a zone name
+    (UTC, Asia/Jakarta) after the time, that instant; without, local time, WITA
+    (Asia/Makassar, the pipeline's LOCAL_TZ: UTC+8 all year, no daylight saving).
+    Independent of the session's TimeZone. -#}
 {% macro local_timestamp(text) -%}
-CASE WHEN regexp_matches({{ text }}, '\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)$')
+CASE WHEN regexp_matches({{ text }}, '\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?|[A-Za-z][A-Za-z0-9_/+-]*)$')
      THEN TRY_CAST({{ text }} AS TIMESTAMPTZ)
      ELSE timezone('Asia/Makassar', TRY_CAST({{ text }} AS TIMESTAMP)) END
 {%- endmacro %}
