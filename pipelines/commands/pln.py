@@ -52,7 +52,7 @@ def cmd_unmatched(args: argparse.Namespace) -> int:
 
     settings = get_settings(args.home)
     with session(settings) as con:
-        rows = unmatched_sites(con)
+        rows = unmatched_sites(con, settings)
     if not rows:
         console.print("every partner site is matched to a village")
         return 0

@@ -52,25 +52,8 @@ OUTAGE_FIELDS = ["outage_id", "site_id", "started_at", "ended_at", "cause", "des
 WAITING_MATCH = ("unmatched", "ambiguous")
 
 
-def create_parse_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Text → typed values the partner's way: ISO instants (no offset = WITA), decimal commas,
-    and the normaliser shared by every name matcher."""
-    tz = quote_literal(LOCAL_TZ)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP MACRO pln_ts(x) AS CASE
-            WHEN nullif(trim(x), '') IS NULL THEN NULL
-            WHEN regexp_matches(trim(x), '\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|[+-]\\d\\d(:?\\d\\d)?)$')
-                THEN try_cast(trim(x) AS TIMESTAMPTZ)
-            ELSE timezone({tz}, try_cast(trim(x) AS TIMESTAMP)) END;
-        CREATE OR REPLACE TEMP MACRO pln_num(x) AS CASE
-            WHEN contains(trim(x), ',')
-                THEN try_cast(replace(replace(trim(x), '.', ''), ',', '.') AS DOUBLE)
-            ELSE try_cast(nullif(trim(x), '') AS DOUBLE) END;
-        CREATE OR REPLACE TEMP MACRO pln_unparsed_ts(x) AS
-            nullif(trim(x), '') IS NOT NULL AND pln_ts(x) IS NULL;
-        CREATE OR REPLACE TEMP MACRO pln_unparsed_num(x) AS
-            nullif(trim(x), '') IS NOT NULL AND pln_num(x) IS NULL;
-    """)
+def create_name_function(con: duckdb.DuckDBPyConnection) -> None:
+    """normalise_name in SQL: the normaliser shared by every name matcher."""
     (n,) = con.execute(
         "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'normalise_name'"
     ).fetchone()
@@ -160,7 +143,7 @@ def waiting_sites(con: duckdb.DuckDBPyConnection, exclude: set[str]) -> list[dic
 def stage_sites(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
 ) -> None:
-    create_parse_macros(con)
+    create_name_function(con)
     api = read_manifest_records(settings.home, path)
     waiting = waiting_sites(con, {r.get("site_id") for r in api})
     raw, mapping = f"raw_{load.load_id}", f"mapping_{load.load_id}"
@@ -175,7 +158,6 @@ def stage_sites(
 def stage_outages(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, table: str, load: audit.Load
 ) -> None:
-    create_parse_macros(con)
     raw = f"raw_{load.load_id}"
     raw_table(con, raw, OUTAGE_FIELDS, [("api", r) for r in read_manifest_records(settings.home, path)])
     select = render_model(settings, "staging", "stg_pln_outage", raw=raw, load_id=load.load_id)
@@ -183,58 +165,24 @@ def stage_outages(
     con.execute(f"DROP TABLE {raw}")
 
 
-def _incoming(con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset,
-              load: audit.Load, valid: str) -> int:
-    select = render_model(settings, "core", dataset.core_model, valid=valid, load_id=load.load_id)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS {select}")
-    (n,) = con.execute("SELECT count(*) FROM incoming").fetchone()
-    return n
-
-
-def publish_sites(
+def publish_merge(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
     valid: str,
 ) -> int:
-    """Merge into the history: a status or bandwidth change closes the current version and
-    opens a new one; other changes update the current version; older news is ignored."""
-    n = _incoming(con, settings, dataset, load, valid)
-    t = dataset.core_table
-    current = f"{t}.site_id = incoming.site_id AND {t}.valid_to_at IS NULL"
-    con.execute(f"""DELETE FROM incoming WHERE EXISTS (SELECT 1 FROM {t} WHERE {current}
-                    AND {t}.updated_at >= incoming.updated_at)""")
-    changed = (f"({t}.status IS DISTINCT FROM incoming.status "
-               f"OR {t}.bandwidth_mbps IS DISTINCT FROM incoming.bandwidth_mbps)")
-    con.execute(f"UPDATE {t} SET valid_to_at = incoming.updated_at FROM incoming "
-                f"WHERE {current} AND {changed}")
-    same = [c for c in SITE_FIELDS + ["village_match", "load_id"] if c != "site_id"]
-    sets = ", ".join(f"{c} = incoming.{c}" for c in same)
-    con.execute(f"UPDATE {t} SET {sets} FROM incoming WHERE {current}")
-    con.execute(f"DELETE FROM incoming WHERE EXISTS (SELECT 1 FROM {t} WHERE {current})")
-    con.execute(f"INSERT INTO {t} BY NAME SELECT * FROM incoming")
-    con.execute("DROP TABLE incoming")
-    return n
-
-
-def publish_outages(
-    con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load,
-    valid: str,
-) -> int:
-    """Upsert by outage_id: an outage seen again (e.g. now ended) replaces its row."""
-    n = _incoming(con, settings, dataset, load, valid)
-    t = dataset.core_table
-    con.execute(f"DELETE FROM {t} WHERE outage_id IN (SELECT outage_id FROM incoming)")
-    con.execute(f"INSERT INTO {t} BY NAME SELECT * FROM incoming")
-    con.execute("DROP TABLE incoming")
+    """Merge the valid rows into the dataset's core table by its model (the merge rules are
+    in warehouse/models/core/<table>.sql); returns the rows merged."""
+    (n,) = con.execute(f"SELECT count(*) FROM {valid}").fetchone()
+    con.execute(render_model(settings, "core", dataset.core_model, valid=valid, load_id=load.load_id))
     return n
 
 
 SITES = Dataset(
     name="pln_site", source=SOURCE, core_table="core.dim_partner_site", partition_column=None,
-    header=manifest_header(SITE_FIELDS), stage=stage_sites, publish=publish_sites,
+    header=manifest_header(SITE_FIELDS), stage=stage_sites, publish=publish_merge,
 )
 OUTAGES = Dataset(
     name="pln_outage", source=SOURCE, core_table="core.fct_partner_outage", partition_column=None,
-    header=manifest_header(OUTAGE_FIELDS), stage=stage_outages, publish=publish_outages,
+    header=manifest_header(OUTAGE_FIELDS), stage=stage_outages, publish=publish_merge,
 )
 
 

@@ -21,7 +21,7 @@ import duckdb
 from pipelines.audit import records as audit
 from pipelines.batch.steps import BatchRejected, Dataset, LoadResult, load_file
 from pipelines.io.workbook import sheet_rows
-from pipelines.pln.pull import create_parse_macros, raw_table
+from pipelines.pln.pull import raw_table
 from pipelines.settings import Settings
 from pipelines.warehouse import render_model
 
@@ -165,7 +165,6 @@ def stage_report(
             f"({sheet.period_month or 'unknown month name'}) but the file is named for {month}. "
             "Nothing of it was loaded."
         )
-    create_parse_macros(con)
     raw = f"raw_{load.load_id}"
     fields = list(COLUMNS.values())
     raw_table(con, raw, fields, [

@@ -36,11 +36,7 @@ def rebuild_history(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     from pipelines.registry.succession import rebuild_succession
 
     refused = render_model(settings, "core", "region_edition_refused")
-    con.execute("DELETE FROM core.dim_region")
-    con.execute(
-        f"INSERT INTO core.dim_region BY NAME "
-        f"{render_model(settings, 'core', 'dim_region', refused=refused)}"
-    )
+    con.execute(render_model(settings, "core", "dim_region", refused=refused))
     rebuild_succession(con, settings, refused)
     (n,) = con.execute("SELECT count(*) FROM core.dim_region").fetchone()
     return n

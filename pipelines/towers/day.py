@@ -285,14 +285,7 @@ def publish_inventory(
 ) -> int:
     """Replace the snapshot, then let each snapshot run until the next one takes over."""
     n = default_publish(con, settings, dataset, load, valid)
-    con.execute(
-        """UPDATE core.dim_tower AS t SET valid_to = s.next_date
-           FROM (SELECT snapshot_date,
-                        lead(snapshot_date) OVER (ORDER BY snapshot_date) AS next_date
-                 FROM (SELECT DISTINCT snapshot_date FROM core.dim_tower)) AS s
-           WHERE t.snapshot_date = s.snapshot_date
-             AND t.valid_to IS DISTINCT FROM s.next_date"""
-    )
+    con.execute(render_model(settings, "core", "dim_tower_valid_to"))
     return n
 
 

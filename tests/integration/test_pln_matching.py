@@ -33,7 +33,7 @@ def test_unmatched_names_are_listed_then_settled_by_the_mapping_file(
         first = pln.pull(settings, conn, datetime(2026, 9, 20, tzinfo=UTC), FAST)
         assert (first.sites.rows_published, first.sites.rows_quarantined) == (1, 2)
         with session(settings) as con:
-            listed = {u.site_id: u for u in unmatched_sites(con)}
+            listed = {u.site_id: u for u in unmatched_sites(con, settings)}
         assert listed["U1"].reason == "unmatched"
         assert listed["U1"].candidates[0][:3] == ("64.02.02.2002", "Sanga-Sanga Dalam", "Samboja")
         assert listed["U2"].reason == "ambiguous"
@@ -54,4 +54,4 @@ def test_unmatched_names_are_listed_then_settled_by_the_mapping_file(
     assert matched == {"M1": ("64.02.02.2002", "name"), "U1": ("64.02.02.2002", "mapping"),
                        "U2": ("64.02.02.1004", "mapping")}
     with session(settings) as con:
-        assert unmatched_sites(con) == []
+        assert unmatched_sites(con, settings) == []

@@ -1,7 +1,11 @@
 -- The registry history (type 2), derived from every loaded edition in effective-date
 -- order, so an edition that arrives late lands in its place. An edition speaks only
 -- for its scope (the codes of its top level and below): a regency-only edition does
--- not end the regions of other regencies.
+-- not end the regions of other regencies. Replaces the whole table: the history is
+-- rebuilt, not patched.
+DELETE FROM core.dim_region;
+
+INSERT INTO core.dim_region BY NAME
 WITH editions AS (
     SELECT edition_date, code, level,
            length(code) - length(replace(code, '.', '')) AS depth
@@ -54,4 +58,4 @@ SELECT
 FROM versions
 WHERE present
 GROUP BY code, version_no
-ORDER BY code, valid_from
+ORDER BY code, valid_from;

@@ -1,5 +1,9 @@
--- Incoming outages of one pull in the shape of core.fct_partner_outage; the publish
--- step upserts them by outage_id.
+-- Upsert one pull's valid outages into core.fct_partner_outage by outage_id: an outage
+-- seen again (e.g. now ended) replaces its row. Runs in the publish transaction.
+DELETE FROM core.fct_partner_outage
+WHERE outage_id IN (SELECT outage_id FROM {{ valid }});
+
+INSERT INTO core.fct_partner_outage BY NAME
 SELECT
     outage_id,
     site_id,
@@ -8,4 +12,4 @@ SELECT
     cause,
     description,
     '{{ load_id }}' AS load_id
-FROM {{ valid }}
+FROM {{ valid }};

@@ -2,7 +2,12 @@
 -- with the village resolved: the partner's code, else the mapping file, else a unique
 -- registry match by normalised district and village name in the registry valid on
 -- the record's local updated_at day.
-WITH src AS (
+{%- from 'macros/parsing.sql' import cast_errors, decimal_number, local_timestamp %}
+{%- set numbers = ["bandwidth_mbps", "lat", "lon"] %}
+{%- set instants = ["activated_at", "terminated_at", "updated_at"] %}
+{%- set checks = [] %}
+{%- for col in numbers + instants %}{% set _ = checks.append((col, col ~ "_text", col)) %}{% endfor %}
+WITH raw_text AS (
     SELECT _line, _origin, CAST(_raw AS JSON) AS _raw,
            nullif(trim(site_id), '') AS site_id,
            nullif(trim(village_code), '') AS given_village_code,
@@ -10,21 +15,25 @@ WITH src AS (
            nullif(trim(district_name), '') AS district_name,
            nullif(trim(service), '') AS service,
            nullif(trim(status), '') AS status,
-           nullif(trim(pln_unit), '') AS pln_unit,
-           pln_num(bandwidth_mbps) AS bandwidth_mbps,
-           pln_num(lat) AS lat,
-           pln_num(lon) AS lon,
-           pln_ts(activated_at) AS activated_at,
-           pln_ts(terminated_at) AS terminated_at,
-           pln_ts(updated_at) AS updated_at,
-           nullif(concat_ws(', ',
-               CASE WHEN pln_unparsed_num(bandwidth_mbps) THEN 'bandwidth_mbps' END,
-               CASE WHEN pln_unparsed_num(lat) THEN 'lat' END,
-               CASE WHEN pln_unparsed_num(lon) THEN 'lon' END,
-               CASE WHEN pln_unparsed_ts(activated_at) THEN 'activated_at' END,
-               CASE WHEN pln_unparsed_ts(terminated_at) THEN 'terminated_at' END,
-               CASE WHEN pln_unparsed_ts(updated_at) THEN 'updated_at' END), '') AS unparsed
+           {%- for col in numbers + instants %}
+           nullif(trim({{ col }}), '') AS {{ col }}_text,
+           {%- endfor %}
+           nullif(trim(pln_unit), '') AS pln_unit
     FROM {{ raw }}
+),
+typed AS (
+    SELECT *,
+           {%- for col in numbers %}
+           {{ decimal_number(col ~ '_text') }} AS {{ col }},
+           {%- endfor %}
+           {%- for col in instants %}
+           {{ local_timestamp(col ~ '_text') }} AS {{ col }},
+           {%- endfor %}
+    FROM raw_text
+),
+src AS (
+    SELECT *, {{ cast_errors(checks, with_text=false) }} AS unparsed
+    FROM typed
 ),
 keyed AS (
     SELECT *,

@@ -1,6 +1,7 @@
 -- Typed router events of one syslog file (SOURCES.md 2c). `source` has one row per line
 -- (_line, line). A line is RFC 3164 when it has <PRI>, a timestamp, a host (the tower)
 -- and a tag; the year comes from the file's date, the time is WITA.
+{%- from 'macros/parsing.sql' import cast_errors, decimal_number, local_timestamp %}
 WITH parts AS (
     SELECT _line, line,
            regexp_extract(
@@ -17,14 +18,15 @@ fields AS (
            nullif(p.tag, '') AS tag,
            CASE WHEN p.pri <> '' THEN p.msg END AS message,
            list_position(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'], p.mon) AS month_no,
-           p.mon, p.dd, p.hms
+           -- the timestamp as written, for the cast error; only on a syslog line
+           CASE WHEN p.pri <> '' THEN p.mon || ' ' || p.dd || ' ' || p.hms END AS timestamp_text,
+           p.dd, p.hms
     FROM parts
 ),
 timed AS (
     SELECT *,
-           timezone('Asia/Makassar', TRY_CAST(
-               year(DATE '{{ day }}') || '-' || month_no || '-' || dd || ' ' || hms AS TIMESTAMP
-           )) AS event_at
+           {{ local_timestamp("year(DATE '" ~ day ~ "') || '-' || month_no || '-' || dd || ' ' || hms") }}
+               AS event_at
     FROM fields
 )
 SELECT
@@ -49,12 +51,13 @@ SELECT
         ELSE 'OTHER'
     END AS event_type,
     CASE WHEN e.tag = 'netwatch' THEN nullif(regexp_extract(e.message, '^link (\S+) (down|up)$', 1), '') END AS iface,
+    -- the pattern admits a decimal point only
     CASE WHEN e.tag = 'power'
-         THEN TRY_CAST(nullif(regexp_extract(e.message, '^battery low (\d+(\.\d+)?)V$', 1), '') AS DOUBLE) END AS battery_v,
+         THEN {{ decimal_number("nullif(regexp_extract(e.message, '^battery low (\d+(\.\d+)?)V$', 1), '')",
+                                decimal_comma=false) }} END AS battery_v,
     date_diff('day', DATE '{{ day }}', CAST(timezone('Asia/Makassar', e.event_at) AS DATE)) AS days_from_file_day,
     CASE WHEN e.tower_id IS NOT NULL THEN t.tower_id IS NOT NULL END AS tower_in_inventory,
-    CASE WHEN e.syslog_priority IS NOT NULL AND e.event_at IS NULL
-         THEN 'timestamp=' || e.mon || ' ' || e.dd || ' ' || e.hms END AS _cast_errors
+    {{ cast_errors([("timestamp", "e.timestamp_text", "e.event_at")]) }} AS _cast_errors
 FROM timed AS e
 LEFT JOIN (
     SELECT tower_id FROM core.dim_tower

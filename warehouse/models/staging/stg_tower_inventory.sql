@@ -1,7 +1,10 @@
 -- Typed rows of one inventory snapshot (SOURCES.md 2a). Failed casts are named, with
 -- their text, in _cast_errors; numbers may carry a decimal comma.
+{%- from 'macros/parsing.sql' import cast_errors, decimal_number %}
 {%- set numbers = ["lat", "lon", "height_m", "coverage_radius_km"] %}
 {%- set dates = ["commissioned_on", "decommissioned_on"] %}
+{%- set checks = [] %}
+{%- for col in numbers + dates %}{% set _ = checks.append((col, col ~ "_text", col)) %}{% endfor %}
 WITH src AS (
     SELECT _line,
            nullif(trim(tower_id), '') AS tower_id,
@@ -17,7 +20,7 @@ WITH src AS (
 typed AS (
     SELECT *,
            {%- for col in numbers %}
-           TRY_CAST(replace({{ col }}_text, ',', '.') AS DOUBLE) AS {{ col }},
+           {{ decimal_number(col ~ '_text') }} AS {{ col }},
            {%- endfor %}
            {%- for col in dates %}
            TRY_CAST({{ col }}_text AS DATE) AS {{ col }},
@@ -30,9 +33,5 @@ SELECT
     DATE '{{ snapshot }}' AS snapshot_date,
     tower_id, name, operator, village_code, lat, lon, height_m, technology, coverage_radius_km,
     commissioned_on, decommissioned_on,
-    nullif(concat_ws(', '
-        {%- for col in numbers + dates %},
-        CASE WHEN {{ col }}_text IS NOT NULL AND {{ col }} IS NULL THEN '{{ col }}=' || {{ col }}_text END
-        {%- endfor %}
-    ), '') AS _cast_errors
+    {{ cast_errors(checks) }} AS _cast_errors
 FROM typed

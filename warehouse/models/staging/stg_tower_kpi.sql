@@ -1,26 +1,28 @@
 -- Typed KPI samples of one file (SOURCES.md 2b), in the single pass that reads the file.
 -- Values arrive as text, so a bad value becomes a quarantined row, never a failed file:
--- each failed cast is named, with its text, in _cast_errors. The caller sets the session
--- TimeZone to WITA while this runs, so a ts without offset is read as WITA.
+-- each failed cast is named, with its text, in _cast_errors. A ts without offset is WITA.
 -- Nothing here may reorder rows (no join, no window): the rows land in core in the file's
 -- order, and their rowid is the record's position, which stg_tower_kpi_batch turns into
 -- its line number.
 {%- from 'macros/kpi_slots.sql' import us_into_day %}
+{%- from 'macros/parsing.sql' import cast_errors, decimal_number, local_timestamp %}
 {%- set numeric = [
     ("availability_pct", "DOUBLE"), ("latency_ms", "DOUBLE"), ("packet_loss_pct", "DOUBLE"),
     ("throughput_mbps", "DOUBLE"), ("active_users", "INTEGER"), ("rssi_dbm", "DOUBLE"),
     ("battery_v", "DOUBLE"),
 ] %}
+{%- set checks = [("ts", "ts", "measured_at")] %}
+{%- for col, type in numeric %}{% set _ = checks.append((col, col ~ "_text", col)) %}{% endfor %}
 WITH typed AS (
     SELECT
         tower_id,
         ts,
         status,
         power_source,
-        TRY_CAST(ts AS TIMESTAMPTZ) AS measured_at,
+        {{ local_timestamp('ts') }} AS measured_at,
         {%- for col, type in numeric %}
         {{ col }} AS {{ col }}_text,
-        TRY_CAST({% if decimal_comma %}replace({{ col }}, ',', '.'){% else %}{{ col }}{% endif %} AS {{ type }}) AS {{ col }},
+        {{ decimal_number(col, type, decimal_comma) }} AS {{ col }},
         {%- endfor %}
     FROM {{ source }}
 ),
@@ -39,15 +41,5 @@ SELECT
     power_source,
     CASE WHEN us_into_day >= 0 AND us_into_day < 86400000000 AND us_into_day % 300000000 = 0
          THEN CAST(us_into_day // 300000000 AS SMALLINT) END AS slot,
-    -- concat_ws only where a cast failed: a few rows in a million
-    CASE WHEN (ts IS NOT NULL AND measured_at IS NULL)
-        {%- for col, type in numeric %}
-        OR ({{ col }}_text IS NOT NULL AND {{ col }} IS NULL)
-        {%- endfor %}
-    THEN concat_ws(', ',
-        CASE WHEN ts IS NOT NULL AND measured_at IS NULL THEN 'ts=' || ts END
-        {%- for col, type in numeric %},
-        CASE WHEN {{ col }}_text IS NOT NULL AND {{ col }} IS NULL THEN '{{ col }}=' || {{ col }}_text END
-        {%- endfor %}
-    ) END AS _cast_errors
+    {{ cast_errors(checks) }} AS _cast_errors
 FROM placed

@@ -1,14 +1,7 @@
 -- Typed rows of one attributes file. Numbers come with a decimal point or a decimal
 -- comma (12,5 or 1.234,5); text that is neither stays NULL beside its *_text column,
 -- so the suite can quarantine it as "not a number" rather than failing the file.
-{%- macro number(col) -%}
-CASE
-    WHEN regexp_matches({{ col }}, '^-?\d+(\.\d+)?$') THEN TRY_CAST({{ col }} AS DOUBLE)
-    WHEN regexp_matches({{ col }}, '^-?\d+,\d+$') THEN TRY_CAST(replace({{ col }}, ',', '.') AS DOUBLE)
-    WHEN regexp_matches({{ col }}, '^-?\d{1,3}(\.\d{3})+,\d+$')
-        THEN TRY_CAST(replace(replace({{ col }}, '.', ''), ',', '.') AS DOUBLE)
-END
-{%- endmacro %}
+{%- from 'macros/parsing.sql' import decimal_number %}
 WITH src AS (
     SELECT _line,
            nullif(trim(kode), '') AS code,
@@ -29,9 +22,9 @@ SELECT
     households_text,
     CASE WHEN regexp_matches(households_text, '^\d+$') THEN TRY_CAST(households_text AS BIGINT) END AS households,
     area_km2_text,
-    {{ number('area_km2_text') }} AS area_km2,
+    {{ decimal_number('area_km2_text') }} AS area_km2,
     lat_text,
-    {{ number('lat_text') }} AS lat,
+    {{ decimal_number('lat_text') }} AS lat,
     lon_text,
-    {{ number('lon_text') }} AS lon
+    {{ decimal_number('lon_text') }} AS lon
 FROM src
