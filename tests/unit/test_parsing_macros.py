@@ -47,6 +47,14 @@ def test_decimal_number_reads_a_point_or_a_comma_and_nothing_else(db):
     ]
 
 
+def test_strict_decimal_number_takes_plain_numerals_only(db):
+    # What a person types into a register: "1e5" or "nan" there is a typo, not a number.
+    texts = ["12.5", "12,5", "-0,45", "1.234,5", "1234", "1e5", "+5", ".5", "5.", "1,",
+             "inf", "nan", "1_000", " 5"]
+    assert values(db, sql("{{ decimal_number('x', strict=true) }}"), texts) == [
+        12.5, 12.5, -0.45, 1234.5, 1234.0] + [None] * 9
+
+
 def test_decimal_number_to_another_type_and_where_a_comma_is_ruled_out(db):
     assert values(db, sql("{{ decimal_number('x', 'INTEGER') }}"), ["42", "42,0", "x"]) == [
         42, 42, None]

@@ -6,8 +6,14 @@
     grouping thousands). `decimal_comma=false` where the format rules a comma out (a
     ','-delimited tower KPI file): the text is then cast as it is. Only text with both a
     comma and a dot pays for a pattern match (the KPI file is millions of values). -#}
-{% macro decimal_number(text, type='DOUBLE', decimal_comma=true) -%}
-{%- if decimal_comma -%}
+{#- `strict=true` takes plain numerals only (digits, one decimal point or comma, thousands
+    dots before a comma): a value a person typed into a register, where "1e5", "inf" or
+    "nan" is a typing error to quarantine, not a number. -#}
+{% macro decimal_number(text, type='DOUBLE', decimal_comma=true, strict=false) -%}
+{%- if strict -%}
+CASE WHEN regexp_matches({{ text }}, '^-?(\d+([.,]\d+)?|\d{1,3}(\.\d{3})+,\d+)$')
+     THEN {{ decimal_number(text, type, decimal_comma) }} END
+{%- elif decimal_comma -%}
 CASE WHEN NOT contains({{ text }}, ',') THEN TRY_CAST({{ text }} AS {{ type }})
      WHEN NOT contains({{ text }}, '.') THEN TRY_CAST(replace({{ text }}, ',', '.') AS {{ type }})
      WHEN regexp_matches({{ text }}, '^-?\d{1,3}(\.\d{3})+,\d+$')

@@ -22,9 +22,9 @@ SELECT
     households_text,
     CASE WHEN regexp_matches(households_text, '^\d+$') THEN TRY_CAST(households_text AS BIGINT) END AS households,
     area_km2_text,
-    {{ decimal_number('area_km2_text') }} AS area_km2,
+    {{ decimal_number('area_km2_text', strict=true) }} AS area_km2,
     lat_text,
-    {{ decimal_number('lat_text') }} AS lat,
+    {{ decimal_number('lat_text', strict=true) }} AS lat,
     lon_text,
-    {{ decimal_number('lon_text') }} AS lon
+    {{ decimal_number('lon_text', strict=true) }} AS lon
 FROM src
