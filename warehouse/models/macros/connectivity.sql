@@ -1,4 +1,4 @@
-{#- Area indicators (INDICATORS.md, district and regency) over village and tower rows,
+{#- Area indicators (docs/indicators.md, district and regency) over village and tower rows,
     grouped by `key`: used by the district, regency and harmonised marts alike. -#}
 {% macro area_indicators(villages, towers, key) -%}
 vagg AS (

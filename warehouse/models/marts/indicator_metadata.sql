@@ -1,4 +1,4 @@
--- INDICATORS.md as data: one row per indicator, with the thresholds in force.
+-- docs/indicators.md as data: one row per indicator, with the thresholds in force.
 SELECT * FROM (VALUES
     ('tower_availability_pct', 'Ketersediaan menara', 'Tower availability',
      'Share of a tower''s 5-minute slots in service with status UP or DEGRADED; a slot with no sample counts as not available. For a district or regency: the mean of the monthly availability of its towers in service on the month''s last day.',

@@ -1,4 +1,4 @@
--- @table Partner SLA per PLN partner site and local month (INDICATORS.md, Partner SLA): measured availability from the partner's own outages, its reported figure, the discrepancy and the breach of contract. Only sites with active minutes in the month have a row.
+-- @table Partner SLA per PLN partner site and local month (docs/indicators.md, Partner SLA): measured availability from the partner's own outages, its reported figure, the discrepancy and the breach of contract. Only sites with active minutes in the month have a row.
 -- @column month_date First local (WITA) day of the month.
 -- @column site_id The partner's site (core.dim_partner_site).
 -- @column village_code Kemendagri village code of the site (current version).
@@ -12,7 +12,7 @@
 -- @column sla_discrepancy_flagged TRUE when |sla_discrepancy_pp| exceeds sla_discrepancy_threshold_pp; NULL without a reported figure.
 -- @column sla_discrepancy_threshold_pp The discrepancy threshold in force when the mart was built (setting sla_discrepancy_flag_pp).
 -- @column sla_breach TRUE when measured availability is below the contracted SLA; NULL without a contracted figure.
--- Partner SLA per site and local month (INDICATORS.md, "Partner SLA").
+-- Partner SLA per site and local month (docs/indicators.md, "Partner SLA").
 -- Months run from the first activation to the last month that is either complete
 -- before the outage watermark or covered by a partner report.
 WITH site AS (

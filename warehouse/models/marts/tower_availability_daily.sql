@@ -1,4 +1,4 @@
--- Tower indicators per local day (INDICATORS.md). With `day`, only that day (the per-day
+-- Tower indicators per local day (docs/indicators.md). With `day`, only that day (the per-day
 -- refresh after a KPI load, with `published_load` the day's published KPI load if any);
 -- without, every day whose KPI file was published.
 -- Every tower in service gets a row, samples or not: a missing slot is not available.

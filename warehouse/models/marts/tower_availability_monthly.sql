@@ -1,4 +1,4 @@
--- Tower indicators per local calendar month (INDICATORS.md), from the daily mart.
+-- Tower indicators per local calendar month (docs/indicators.md), from the daily mart.
 -- A month runs to its last day, or to the latest day with a published KPI file if that
 -- is earlier; a day in between without a KPI file counts as 288 missing slots.
 -- With `month` (first day, YYYY-MM-01), only that month.

@@ -1,4 +1,4 @@
--- covered_by_tower, partner_service and blank_spot per village and local month (INDICATORS.md).
+-- covered_by_tower, partner_service and blank_spot per village and local month (docs/indicators.md).
 {% from 'macros/connectivity.sql' import month_bounds %}
 WITH {{ month_bounds(month, tz) }},
 villages AS (

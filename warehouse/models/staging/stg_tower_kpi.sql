@@ -1,4 +1,4 @@
--- Typed KPI samples of one file (SOURCES.md 2b), in the single pass that reads the file.
+-- Typed KPI samples of one file (docs/sources.md 2b), in the single pass that reads the file.
 -- Values arrive as text, so a bad value becomes a quarantined row, never a failed file:
 -- each failed cast is named, with its text, in _cast_errors. The caller sets the session
 -- TimeZone to WITA while this runs, so a ts without offset is read as WITA.
