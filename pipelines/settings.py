@@ -11,7 +11,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(
     os.environ.get("KONEKTIVITAS_PROJECT_ROOT") or Path(__file__).resolve().parents[1]
 )
-LOCAL_TZ = "Asia/Makassar"  # WITA, UTC+8: every local day and month in SOURCES.md
+LOCAL_TZ = "Asia/Makassar"  # WITA, UTC+8: every local day and month in docs/sources.md
 
 
 @dataclass(frozen=True)

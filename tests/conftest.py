@@ -16,6 +16,34 @@ from pipelines.warehouse import connect
 SHARED_DATA = Path(os.environ.get("KONEKTIVITAS_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
 
 
+def _skips_fail() -> bool:
+    # CI must run every test: a skip there (data, a service or a browser missing) would let
+    # a regression through unseen, so it fails, naming what is missing.
+    return os.environ.get("CI") == "true"
+
+
+def _as_failure(report: pytest.BaseReport) -> None:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"skipped under CI=true, where every test must run: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and _skips_fail():
+        _as_failure(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _skips_fail():  # a whole module skipped (importorskip, ...)
+        _as_failure(report)
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     h = tmp_path / "home"
@@ -38,10 +66,13 @@ def con(settings: Settings):
 
 @pytest.fixture
 def shared_registry() -> Path:
-    """../shared/data/registry, or a clean skip where it is absent."""
+    """../shared/data/registry, or a clean skip where it is absent (a failure under CI)."""
     path = SHARED_DATA / "registry"
     if not path.is_dir():
-        pytest.skip(f"real registry files not present at {path}")
+        pytest.skip(
+            f"the real registry files are missing: no folder {path} (the shared data beside "
+            "the checkout, or KONEKTIVITAS_SHARED_DATA)"
+        )
     return path
 
 

@@ -4,7 +4,7 @@ A suite in expectations/<dataset>.json is Great Expectations' own suite format a
 the single statement of a dataset's rules. The same file drives three things:
 the header check (table-level expectations), row quarantine (each row-level
 expectation becomes one SQL predicate, evaluated in DuckDB where the data is) and
-the validation results rendered by GX into Data Docs. tests/test_expectations.py
+the validation results rendered by GX into Data Docs. tests/unit/test_expectations.py
 checks that the predicates agree with GX's own pandas engine.
 """
 

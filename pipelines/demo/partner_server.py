@@ -1,4 +1,4 @@
-"""A small PLN partner API (SOURCES.md 3a) on loopback, for the demo and the tests.
+"""A small PLN partner API (docs/sources.md 3a) on loopback, for the demo and the tests.
 
 It serves sites and outages from memory, behind a bearer token, and can be told to
 misbehave the ways the real partner does: 401, 429 with Retry-After, intermittent
@@ -64,7 +64,7 @@ def _ts(text: str | None) -> datetime | None:
     if not text:
         return None
     d = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return d if d.tzinfo else d.replace(tzinfo=WITA)  # no offset: local time (SOURCES.md)
+    return d if d.tzinfo else d.replace(tzinfo=WITA)  # no offset: local time (docs/sources.md)
 
 
 class PartnerApiServer:

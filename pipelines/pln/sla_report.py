@@ -1,4 +1,4 @@
-"""The partner's monthly SLA spreadsheet: landing/pln/sla/<YYYY-MM>.xlsx (SOURCES.md 3b).
+"""The partner's monthly SLA spreadsheet: landing/pln/sla/<YYYY-MM>.xlsx (docs/sources.md 3b).
 
 Made by hand, so the reader looks for the table rather than assuming where it is: the
 header row wherever it lies (one row, or two under merged group cells), numbers as

@@ -1,4 +1,4 @@
-"""Tower logs (SOURCES.md 2a-2c): inventory snapshots, 5-minute KPI files, router syslog.
+"""Tower logs (docs/sources.md 2a-2c): inventory snapshots, 5-minute KPI files, router syslog.
 
 One local (WITA) day is one partition of the KPI and event facts: `load_day` (or the
 `tower_logs` DAG, through the task_* functions) loads the inventory snapshots in force,

@@ -1,4 +1,4 @@
-"""Small tower deliveries written by the tests, in every variant of SOURCES.md 2a-2c."""
+"""Small tower deliveries written by the tests, in every variant of docs/sources.md 2a-2c."""
 
 from __future__ import annotations
 

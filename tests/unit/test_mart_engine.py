@@ -49,7 +49,7 @@ def test_a_cycle_an_unknown_ref_and_a_missing_partition_are_refused() -> None:
 def test_a_model_that_breaks_its_grain_is_not_built(settings, tmp_path) -> None:
     root = tmp_path / "project"
     shutil.copytree(settings.warehouse_dir, root / "warehouse")
-    (root / "warehouse/models/marts/twice.sql").write_text(
+    (root / "warehouse" / "models" / "marts" / "twice.sql").write_text(
         "-- @partition whole\n-- @grain k\nSELECT 1 AS k UNION ALL SELECT 1")
     with pytest.raises(ValueError, match=r"marts\.twice: 1 value\(s\) of its grain"):
         engine.build_all(dataclasses.replace(settings, project_root=root))

@@ -1,4 +1,4 @@
--- Tower logs (SOURCES.md 2a-2c) and their indicators (INDICATORS.md, tower indicators).
+-- Tower logs (docs/sources.md 2a-2c) and their indicators (docs/indicators.md, tower indicators).
 -- Marts tables are declared here, not by CREATE TABLE AS, so that they keep their comments
 -- and can be refreshed one day (or month) at a time.
 CREATE TABLE core.dim_tower (
@@ -82,7 +82,7 @@ CREATE TABLE core.fct_tower_event (
     line_no           BIGINT NOT NULL,
     load_id           VARCHAR NOT NULL
 );
-COMMENT ON TABLE core.fct_tower_event IS 'Router syslog events, typed (SOURCES.md 2c). Partitioned by event_date: a day is replaced whole.';
+COMMENT ON TABLE core.fct_tower_event IS 'Router syslog events, typed (docs/sources.md 2c). Partitioned by event_date: a day is replaced whole.';
 COMMENT ON COLUMN core.fct_tower_event.event_date IS 'Local (WITA) day of the log file: the partition.';
 COMMENT ON COLUMN core.fct_tower_event.tower_id IS 'Tower that logged the event (syslog host field).';
 COMMENT ON COLUMN core.fct_tower_event.event_at IS 'When the event was logged, UTC (the line carries WITA time, the year comes from the file date).';
@@ -107,7 +107,7 @@ CREATE TABLE marts.tower_availability_daily (
     tower_downtime_minutes       INTEGER NOT NULL,
     tower_power_loss_events      INTEGER NOT NULL
 );
-COMMENT ON TABLE marts.tower_availability_daily IS 'Tower indicators per local day (INDICATORS.md): one row per tower in service that day, whether or not a sample arrived. Refreshed one day at a time.';
+COMMENT ON TABLE marts.tower_availability_daily IS 'Tower indicators per local day (docs/indicators.md): one row per tower in service that day, whether or not a sample arrived. Refreshed one day at a time.';
 COMMENT ON COLUMN marts.tower_availability_daily.kpi_date IS 'Local (WITA) day.';
 COMMENT ON COLUMN marts.tower_availability_daily.tower_id IS 'Tower in service that day (commissioned_on <= day and decommissioned_on empty or later), per the inventory snapshot in force.';
 COMMENT ON COLUMN marts.tower_availability_daily.village_code IS 'Village of the tower per the snapshot in force.';
@@ -134,7 +134,7 @@ CREATE TABLE marts.tower_availability_monthly (
     tower_mttr_minutes           DOUBLE,
     period_end_date              DATE NOT NULL
 );
-COMMENT ON TABLE marts.tower_availability_monthly IS 'Tower indicators per local calendar month (INDICATORS.md), over the days of the month up to period_end_date. Refreshed one month at a time.';
+COMMENT ON TABLE marts.tower_availability_monthly IS 'Tower indicators per local calendar month (docs/indicators.md), over the days of the month up to period_end_date. Refreshed one month at a time.';
 COMMENT ON COLUMN marts.tower_availability_monthly.month_start IS 'First local day of the month.';
 COMMENT ON COLUMN marts.tower_availability_monthly.tower_id IS 'Tower in service on at least one day of the month.';
 COMMENT ON COLUMN marts.tower_availability_monthly.days_in_service IS 'Days of the month (up to period_end_date) the tower was in service.';

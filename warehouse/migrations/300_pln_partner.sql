@@ -1,4 +1,4 @@
--- PLN partner data (SOURCES.md 3): API watermarks, partner sites as a history,
+-- PLN partner data (docs/sources.md 3): API watermarks, partner sites as a history,
 -- outages upserted by outage_id, and the partner's own monthly SLA figures.
 CREATE TABLE audit.api_watermark (
     source        VARCHAR NOT NULL,

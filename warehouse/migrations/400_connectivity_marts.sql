@@ -1,4 +1,4 @@
--- The monthly connectivity marts of INDICATORS.md. Declared here, not by CREATE TABLE AS,
+-- The monthly connectivity marts of docs/indicators.md. Declared here, not by CREATE TABLE AS,
 -- so they keep their comments; each month is replaced as a partition (month_date).
 
 CREATE TABLE marts.region_code_current (
@@ -57,7 +57,7 @@ CREATE TABLE marts.village_connectivity_monthly (
     blank_spot                          BOOLEAN,
     covered_min_tower_availability_pct  DOUBLE NOT NULL
 );
-COMMENT ON TABLE marts.village_connectivity_monthly IS 'One row per village valid at any time in the local month: tower coverage, partner service and blank-spot status (true/false/unknown = NULL), INDICATORS.md.';
+COMMENT ON TABLE marts.village_connectivity_monthly IS 'One row per village valid at any time in the local month: tower coverage, partner service and blank-spot status (true/false/unknown = NULL), docs/indicators.md.';
 COMMENT ON COLUMN marts.village_connectivity_monthly.month_date IS 'First day of the local (WITA) month.';
 COMMENT ON COLUMN marts.village_connectivity_monthly.village_code IS 'Kemendagri village code valid in the month.';
 COMMENT ON COLUMN marts.village_connectivity_monthly.village_name IS 'Village name in the latest edition version valid in the month.';
@@ -89,7 +89,7 @@ CREATE TABLE marts.district_connectivity_monthly (
     towers_in_service            BIGINT,
     tower_availability_pct       DOUBLE
 );
-COMMENT ON TABLE marts.district_connectivity_monthly IS 'District indicators per local month, on the district codes valid in that month (INDICATORS.md).';
+COMMENT ON TABLE marts.district_connectivity_monthly IS 'District indicators per local month, on the district codes valid in that month (docs/indicators.md).';
 COMMENT ON COLUMN marts.district_connectivity_monthly.month_date IS 'First day of the local (WITA) month.';
 COMMENT ON COLUMN marts.district_connectivity_monthly.district_code IS 'Kemendagri district code valid in the month.';
 COMMENT ON COLUMN marts.district_connectivity_monthly.district_name IS 'District name in that month.';
@@ -117,7 +117,7 @@ CREATE TABLE marts.regency_connectivity_monthly (
     towers_in_service            BIGINT,
     tower_availability_pct       DOUBLE
 );
-COMMENT ON TABLE marts.regency_connectivity_monthly IS 'Regency indicators per local month (INDICATORS.md), over all the regency''s villages and towers.';
+COMMENT ON TABLE marts.regency_connectivity_monthly IS 'Regency indicators per local month (docs/indicators.md), over all the regency''s villages and towers.';
 COMMENT ON COLUMN marts.regency_connectivity_monthly.month_date IS 'First day of the local (WITA) month.';
 COMMENT ON COLUMN marts.regency_connectivity_monthly.regency_code IS 'Kemendagri regency code (the region setting, default 64.02).';
 COMMENT ON COLUMN marts.regency_connectivity_monthly.regency_name IS 'Regency name in the latest edition.';
@@ -173,7 +173,7 @@ CREATE TABLE marts.indicator_metadata (
     threshold_name   VARCHAR,
     threshold_value  DOUBLE
 );
-COMMENT ON TABLE marts.indicator_metadata IS 'One row per published indicator (INDICATORS.md): what it means, how it is computed, and the thresholds in force when the marts were built.';
+COMMENT ON TABLE marts.indicator_metadata IS 'One row per published indicator (docs/indicators.md): what it means, how it is computed, and the thresholds in force when the marts were built.';
 COMMENT ON COLUMN marts.indicator_metadata.indicator IS 'Indicator name, as it appears as a column in the marts.';
 COMMENT ON COLUMN marts.indicator_metadata.label_id IS 'Short label in Bahasa Indonesia.';
 COMMENT ON COLUMN marts.indicator_metadata.label_en IS 'Short label in English.';

@@ -1,4 +1,4 @@
-"""Deterministic demo and test data, in every delivery format of SOURCES.md.
+"""Deterministic demo and test data, in every delivery format of docs/sources.md.
 
 Each source has its own module; `generate` runs them all into a home's landing zone.
 """

@@ -168,7 +168,7 @@ def attribute_rows(villages: list[str], seed: int, year: int) -> list[tuple]:
 
 
 def write_attributes(rows: list[tuple], path: Path, decimal_comma: bool) -> Path:
-    """SOURCES.md 1c; with decimal_comma, the ;-separated variant (12,5)."""
+    """docs/sources.md 1c; with decimal_comma, the ;-separated variant (12,5)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     sep = ";" if decimal_comma else ","
     lines = [sep.join(["kode", "population", "households", "area_km2", "lat", "lon"])]

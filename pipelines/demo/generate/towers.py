@@ -1,4 +1,4 @@
-"""Synthetic tower logs (SOURCES.md 2a-2c), built inside DuckDB for millions of rows.
+"""Synthetic tower logs (docs/sources.md 2a-2c), built inside DuckDB for millions of rows.
 
 Towers and events tell one story: a link outage is DOWN in the KPIs between a LINK_DOWN
 and a LINK_UP event; a power loss is BATTERY power between POWER_LOSS and POWER_RESTORED.

@@ -1,4 +1,4 @@
--- Typed router events of one syslog file (SOURCES.md 2c). `source` has one row per line
+-- Typed router events of one syslog file (docs/sources.md 2c). `source` has one row per line
 -- (_line, line). A line is RFC 3164 when it has <PRI>, a timestamp, a host (the tower)
 -- and a tag; the year comes from the file's date, the time is WITA.
 {%- from 'macros/parsing.sql' import cast_errors, decimal_number, local_timestamp %}

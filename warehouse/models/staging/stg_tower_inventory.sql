@@ -1,4 +1,4 @@
--- Typed rows of one inventory snapshot (SOURCES.md 2a). Failed casts are named, with
+-- Typed rows of one inventory snapshot (docs/sources.md 2a). Failed casts are named, with
 -- their text, in _cast_errors; numbers may carry a decimal comma.
 {%- from 'macros/parsing.sql' import cast_errors, decimal_number %}
 {%- set numbers = ["lat", "lon", "height_m", "coverage_radius_km"] %}

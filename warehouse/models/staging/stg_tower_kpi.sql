@@ -1,4 +1,4 @@
--- Typed KPI samples of one file (SOURCES.md 2b), in the single pass that reads the file.
+-- Typed KPI samples of one file (docs/sources.md 2b), in the single pass that reads the file.
 -- Values arrive as text, so a bad value becomes a quarantined row, never a failed file:
 -- each failed cast is named, with its text, in _cast_errors. A ts without offset is WITA.
 -- Nothing here may reorder rows (no join, no window): the rows land in core in the file's
