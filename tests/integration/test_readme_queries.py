@@ -47,7 +47,7 @@ def readme_commands() -> list[tuple[str, str]]:
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory with `.venv` and `data/` where `make demo` would leave them."""
     from pipelines.demo.generate import GenerateOptions, generate
-    from pipelines.marts import months
+    from pipelines.marts import engine
     from pipelines.registry import deliveries
     from pipelines.settings import get_settings
     from pipelines.towers import day as towers
@@ -67,10 +67,7 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
         deliveries.load_all(settings)
         with session(settings) as con:
             towers.load_day(con, settings, DAY)
-        months.build_whole_marts(settings)
-        with session(settings) as con:
-            months.rebuild_reference(con, settings)
-            months.rebuild_month(con, settings, DAY)
+        engine.build_all(settings)
     return root
 
 
