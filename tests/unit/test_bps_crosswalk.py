@@ -66,11 +66,17 @@ def test_real_bps_2018_against_2020_edition(real_crosswalk):
     assert districts["6403010"] == "64.02.13" and districts["6403080"] == "64.02.08"
     # What is not linked is listed with the closest candidate, for a person to settle.
     listed = {r[2]: r[6] for r in open_entries(con)}
-    assert set(listed) == set(truth) - set(links)
-    assert "64.02.08.2007 Liang" in listed["6403080013"]
+    assert set(listed) == set(truth) - set(links) == {"6403050008"}
+    assert "64.02.02.2009 Karya Utama" in listed["6403050008"]
     methods = con.execute(
         "SELECT DISTINCT method FROM core.bps_crosswalk WHERE status = 'matched'").fetchall()
-    assert {m for (m,) in methods} == {"name", "similarity"}
+    assert {m for (m,) in methods} == {"name", "similarity", "tokens"}
+    # A word added or dropped, with the one candidate in the district so related.
+    by_tokens = dict(con.execute(
+        "SELECT bps_code, (kemendagri_name, score) FROM core.bps_crosswalk WHERE method = 'tokens'"
+    ).fetchall())
+    assert by_tokens == {"6403020008": ("Muara Jawa", 0.5625), "6403080013": ("Liang", 0.5556),
+                         "6403090009": ("Kampung Baru", 0.3636)}
     assert con.execute(
         "SELECT count(*) FROM core.bps_crosswalk WHERE status = 'matched' AND score IS NULL"
     ).fetchone() == (0,)
@@ -83,22 +89,23 @@ def test_mapping_file_settles_unmatched_on_next_build(real_crosswalk, settings):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         "bps_code,bps_name,kemendagri_code,note\n"
-        "6403050008,JONGGON JAYA,64.02.02.2009,renamed from Karya Utama in the 2025 edition\n"
+        "6403020008,MUARA JAWA PESISIR,64.02.14.1008,checked: Kemendagri drops Pesisir\n"
         "6403080013,LIANG ILIR,,checked: no counterpart\n"
-        "6403090009,SOMETHING ELSE,64.02.06.1008,stale: BPS name differs\n"
+        "6403050008,SOMETHING ELSE,64.02.02.2009,stale: BPS name differs\n"
     )
     assert crosswalk_pending(con, settings)
     counts = build_crosswalk(con, settings)
     assert counts["mapped"] == 1 and counts["no_counterpart"] == 1
     rows = dict(con.execute(
         "SELECT bps_code, (status, kemendagri_code, method) FROM core.bps_crosswalk "
-        "WHERE bps_code IN ('6403050008', '6403080013', '6403090009')").fetchall())
-    assert rows["6403050008"] == ("mapped", "64.02.02.2009", "mapping")
+        "WHERE bps_code IN ('6403020008', '6403080013', '6403050008')").fetchall())
+    # The mapping file wins over a link the matcher would make (here by tokens).
+    assert rows["6403020008"] == ("mapped", "64.02.14.1008", "mapping")
     assert rows["6403080013"] == ("no_counterpart", None, "mapping")
-    assert rows["6403090009"][0] == "unmatched"  # a mapping for another name is not applied
+    assert rows["6403050008"][0] == "unmatched"  # a mapping for another name is not applied
     notes = {r[2]: r[6] for r in open_entries(con)}
-    assert notes["6403090009"].startswith("mapping line 4 not applied: it names SOMETHING ELSE")
-    assert {r[2] for r in open_entries(con)} == {"6403020008", "6403090009"}
+    assert notes["6403050008"].startswith("mapping line 4 not applied: it names SOMETHING ELSE")
+    assert {r[2] for r in open_entries(con)} == {"6403050008"}
     assert not crosswalk_pending(con, settings)
 
 
