@@ -77,7 +77,10 @@ def match_names(
     """
     lkeys = {i: normalise_name(n) for i, n in left.items()}
     rkeys = {i: normalise_name(n) for i, n in right.items()}
-    result, claimed = _equal_then_similar(lkeys, rkeys, min_similarity)
+    # A right name equal to a part of a left one is not offered to another left name
+    # merely similar to it: the equal part competes for it.
+    held = {normalise_name(p) for n in left.values() for p in name_parts(n)} if parts else set()
+    result, claimed = _equal_then_similar(lkeys, rkeys, min_similarity, held)
     if parts:
         _match_parts(left, rkeys, result, claimed, min_similarity)
     if tokens:
@@ -87,8 +90,10 @@ def match_names(
 
 def _equal_then_similar(
     lkeys: dict[Hashable, str], rkeys: dict[str, str], min_similarity: float,
+    held: set[str] = frozenset(),
 ) -> tuple[dict, set[str]]:
-    """Steps 1 and 2 of match_names on keys; also the right ids an equal key claimed."""
+    """Steps 1 and 2 of match_names on keys; also the right ids an equal key claimed.
+    Right names whose key is `held` take part in step 1 only."""
     by_lkey: dict[str, list] = defaultdict(list)
     by_rkey: dict[str, list[str]] = defaultdict(list)
     for i, k in lkeys.items():
@@ -109,7 +114,7 @@ def _equal_then_similar(
             result[i] = Match(i, None, "ambiguous", None, None, tuple((r, 1.0) for r in sorted(rs)))
 
     rest_left = [i for i in lkeys if i not in result]
-    rest_right = [i for i in rkeys if i not in claimed]
+    rest_right = [i for i in rkeys if i not in claimed and rkeys[i] not in held]
     scores = {(li, ri): similarity(lkeys[li], rkeys[ri]) for li in rest_left for ri in rest_right}
     for li in rest_left:
         ranked = sorted(((ri, scores[li, ri]) for ri in rest_right), key=lambda x: (-x[1], x[0]))
