@@ -27,6 +27,8 @@ from pipelines.settings import Settings
 from pipelines.warehouse import transaction
 
 LEVELS = ("province", "regency", "district", "village")
+# Links made by the rules beyond equal or similar names, listed for a person to review.
+LOOSE_METHODS = ("part", "tokens", "villages")
 MAPPING_COLUMNS = ("bps_code", "bps_name", "kemendagri_code", "note")
 OPEN = ("unmatched", "ambiguous")
 COLUMNS = (
@@ -262,5 +264,16 @@ def open_entries(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute(
         f"""SELECT delivery_date, level, bps_code, bps_name, bps_parent_code, status, note
             FROM core.bps_crosswalk WHERE status IN {OPEN}
+            ORDER BY delivery_date, bps_code"""
+    ).fetchall()
+
+
+def loose_links(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Links by a part of a double name, a word added or dropped, or a district's villages:
+    each was the only candidate, but a person may still want to read them."""
+    return con.execute(
+        f"""SELECT delivery_date, level, bps_code, bps_name, kemendagri_code, kemendagri_name,
+                   method, score
+            FROM core.bps_crosswalk WHERE status = 'matched' AND method IN {LOOSE_METHODS}
             ORDER BY delivery_date, bps_code"""
     ).fetchall()
