@@ -2,10 +2,11 @@
 
 Provinces share their two-digit code in both numberings. Regencies are matched by
 name within their province, districts within their matched regency, villages within
-their matched district (pipelines.registry.matching: equal normalised names, then a unique
-closest name). What stays unmatched or ambiguous is listed, never guessed; the
-mapping file config/bps_mapping.csv (bps_code,bps_name,kemendagri_code,note) settles
-it on the next run. An empty kemendagri_code there says "no counterpart exists".
+their matched district (pipelines.registry.matching: equal normalised names, a unique
+closest name, one part of an "A / B" field, a word added or dropped; a district whose
+name falls short, by its villages). What stays unmatched or ambiguous is listed, never
+guessed; the mapping file config/bps_mapping.csv (bps_code,bps_name,kemendagri_code,note)
+settles it on the next run. An empty kemendagri_code there says "no counterpart exists".
 """
 
 from __future__ import annotations
