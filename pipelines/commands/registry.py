@@ -22,21 +22,34 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_unmatched(args: argparse.Namespace) -> int:
     """Print the open crosswalk entries; exit 0 (an open entry is work, not a failure)."""
-    from pipelines.registry.crosswalk import MAPPING_COLUMNS, mapping_path, open_entries
+    from pipelines.registry.crosswalk import (
+        MAPPING_COLUMNS,
+        loose_links,
+        mapping_path,
+        open_entries,
+    )
     from pipelines.warehouse import session
 
     settings = get_settings(args.home)
     with session(settings, read_only=True) as con:
         rows = open_entries(con)
+        loose = loose_links(con)
     if args.csv:
         print(",".join(MAPPING_COLUMNS))
         for _, _, code, name, _, status, note in rows:
             print(f"{code},{_csv(name)},,{_csv(note or status)}")
         return 0
+    if loose:
+        console.print(f"[bold]{len(loose)} links by a word added or dropped, a part of a double "
+                      "name or a district's villages[/] (each the only candidate; a mapping-file "
+                      "line overrides any):")
+        for delivery, level, code, name, kcode, kname, method, score in loose:
+            console.print(f"{delivery} {level} {code} {name} = {kcode} {kname} ({method}, {score:.2f})",
+                          highlight=False)
     if not rows:
         console.print("Every BPS region is linked (or settled in the mapping file).")
         return 0
-    console.print(f"[bold]{len(rows)} BPS regions without a Kemendagri link[/]")
+    console.print(f"[bold]{len(rows)} BPS region{'s' if len(rows) != 1 else ''} without a Kemendagri link[/]")
     for delivery, level, code, name, parent, status, note in rows:
         console.print(
             f"{delivery} {level} [bold]{code}[/] {name} (in {parent}): {note or status}",

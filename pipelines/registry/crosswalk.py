@@ -2,10 +2,11 @@
 
 Provinces share their two-digit code in both numberings. Regencies are matched by
 name within their province, districts within their matched regency, villages within
-their matched district (pipelines.registry.matching: equal normalised names, then a unique
-closest name). What stays unmatched or ambiguous is listed, never guessed; the
-mapping file config/bps_mapping.csv (bps_code,bps_name,kemendagri_code,note) settles
-it on the next run. An empty kemendagri_code there says "no counterpart exists".
+their matched district (pipelines.registry.matching: equal normalised names, a unique
+closest name, one part of an "A / B" field, a word added or dropped; a district whose
+name falls short, by its villages). What stays unmatched or ambiguous is listed, never
+guessed; the mapping file config/bps_mapping.csv (bps_code,bps_name,kemendagri_code,note)
+settles it on the next run. An empty kemendagri_code there says "no counterpart exists".
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from pathlib import Path
 import duckdb
 
 from pipelines.io.arrow_rows import insert_rows
-from pipelines.registry.matching import match_names
+from pipelines.registry.matching import Match, match_by_children, match_names
 from pipelines.registry.names import normalise_name
 from pipelines.settings import Settings
 from pipelines.warehouse import transaction
 
 LEVELS = ("province", "regency", "district", "village")
+# Links made by the rules beyond equal or similar names, listed for a person to review.
+LOOSE_METHODS = ("part", "tokens", "villages")
 MAPPING_COLUMNS = ("bps_code", "bps_name", "kemendagri_code", "note")
 OPEN = ("unmatched", "ambiguous")
 COLUMNS = (
@@ -111,8 +114,10 @@ def link_delivery(
         kchildren[parent][code] = name
     root_depth = min((_depth(c) for c in kname), default=0)
     by_level: dict[str, list[tuple[str, str | None, str]]] = defaultdict(list)
+    bchildren: dict[str | None, dict[str, str]] = defaultdict(dict)
     for level, code, parent, name in bps:
         by_level[level].append((code, parent, name))
+        bchildren[parent][code] = name
 
     anchor: dict[str, str] = {}  # BPS code -> Kemendagri code its children are sought under
     status_of: dict[str, str] = {}
@@ -172,7 +177,11 @@ def link_delivery(
                         f"parent {parent} is not linked" if inherited == "unmatched" else None)
                 continue
             candidates = {c: n for c, n in kchildren[k_parent].items() if c not in taken}
-            matches = match_names(todo, candidates)
+            matches = match_names(todo, candidates, parts=True, tokens=True)
+            by_villages: dict[str, Match] = {}
+            if level == "district":
+                by_villages = _districts_by_villages(matches, bchildren, kchildren, k_parent, candidates)
+                matches |= {c: m for c, m in by_villages.items() if m.status == "matched"}
             # An edition narrower than this parent (one regency of a province) leaves the
             # parent's other children out of scope once all its own are linked.
             linked = {m.right for m in matches.values() if m.right}
@@ -186,13 +195,28 @@ def link_delivery(
                     row(level, code, parent, name, None, "out_of_scope", None, None,
                         f"edition {edition} covers only part of {k_parent}")
                 else:
-                    note = m.note(candidates)
+                    note = "; ".join(filter(None, [
+                        m.note(candidates),
+                        by_villages[code].note(kchildren[k_parent]) if code in by_villages else None]))
                     if code in mapping:  # say why the mapping file did not settle it
                         stale = mapping[code]
                         note = (f"mapping line {stale.line} not applied: it names {stale.bps_name}"
                                 + (f"; {note}" if note else ""))
-                    row(level, code, parent, name, None, m.status, None, None, note)
+                    row(level, code, parent, name, None, m.status, None, None, note or None)
     return rows
+
+
+def _districts_by_villages(
+    matches: dict[str, Match], bchildren: dict[str | None, dict[str, str]],
+    kchildren: dict[str | None, dict[str, str]], k_regency: str, candidates: dict[str, str],
+) -> dict[str, Match]:
+    """BPS districts whose name fell short, tried by their villages' names against every
+    district of the matched regency (one already linked competes, but is not taken)."""
+    short = {c: bchildren[c] for c, m in matches.items() if m.status != "matched" and bchildren[c]}
+    if not short:
+        return {}
+    free = set(candidates) - {m.right for m in matches.values() if m.right}
+    return match_by_children(short, {k: kchildren[k] for k in kchildren[k_regency]}, free)
 
 
 def build_crosswalk(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
@@ -241,5 +265,16 @@ def open_entries(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute(
         f"""SELECT delivery_date, level, bps_code, bps_name, bps_parent_code, status, note
             FROM core.bps_crosswalk WHERE status IN {OPEN}
+            ORDER BY delivery_date, bps_code"""
+    ).fetchall()
+
+
+def loose_links(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Links by a part of a double name, a word added or dropped, or a district's villages:
+    each was the only candidate, but a person may still want to read them."""
+    return con.execute(
+        f"""SELECT delivery_date, level, bps_code, bps_name, kemendagri_code, kemendagri_name,
+                   method, score
+            FROM core.bps_crosswalk WHERE status = 'matched' AND method IN {LOOSE_METHODS}
             ORDER BY delivery_date, bps_code"""
     ).fetchall()

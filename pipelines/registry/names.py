@@ -43,8 +43,8 @@ _WORDS = {
 _FINAL_Q = re.compile(r"(?<=[aeiou])q\b")
 
 
-def normalise_name(name: str | None) -> str:
-    """A matching key: lower case ASCII letters and digits only, spelling drift folded."""
+def _folded_words(name: str | None) -> str:
+    """The name's words, space separated, with case, punctuation and spelling drift folded."""
     if not name:
         return ""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -54,7 +54,28 @@ def normalise_name(name: str | None) -> str:
     text = _FINAL_Q.sub("", text)
     for pattern, repl in _SPELLING:
         text = pattern.sub(repl, text)
-    return text.replace(" ", "")
+    return text
+
+
+def normalise_name(name: str | None) -> str:
+    """A matching key: lower case ASCII letters and digits only, spelling drift folded."""
+    return _folded_words(name).replace(" ", "")
+
+
+def name_tokens(name: str | None) -> frozenset[str]:
+    """The name's words, each folded as normalise_name folds it: `MUARA ASA` and
+    `Tanah Muara Asa` share {muara, asa}."""
+    return frozenset(_folded_words(name).split())
+
+
+def name_parts(name: str | None) -> list[str]:
+    """The names in a field holding two or more separated by "/" (`MUARA ASA / TANAH
+    MERAH`), or [] when it holds one. A part without a word of three letters does not
+    count as a name: `Lalai I/II` is one village with a numbered suffix, not two."""
+    parts = [p.strip() for p in (name or "").split("/")]
+    if len(parts) < 2 or not all(re.search(r"[a-z]{3}", normalise_name(p)) for p in parts):
+        return []
+    return parts
 
 
 def similarity(a: str, b: str) -> float:

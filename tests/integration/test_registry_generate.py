@@ -101,9 +101,12 @@ def test_unmatched_command_prints_what_to_settle(settings, shared_registry, monk
     registry.load_all(settings)
     assert cli.main(["registry", "unmatched", "--home", str(settings.home)]) == 0
     out = capsys.readouterr().out
-    assert "4 BPS regions without a Kemendagri link" in out
-    assert "6403080013 LIANG ILIR" in out and "64.02.08.2007 Liang" in out
+    assert "1 BPS region without a Kemendagri link" in out
+    assert "6403050008 JONGGON JAYA" in out and "64.02.02.2009 Karya Utama" in out
+    # The links by the looser rules are shown for review.
+    assert "3 links by a word added or dropped" in out
+    assert "6403080013 LIANG ILIR = 64.02.08.2007 Liang (tokens, 0.56)" in out
     assert cli.main(["registry", "unmatched", "--home", str(settings.home), "--csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "bps_code,bps_name,kemendagri_code,note" and len(lines) == 5
-    assert lines[1].startswith("6403020008,MUARA JAWA PESISIR,,")
+    assert lines[0] == "bps_code,bps_name,kemendagri_code,note" and len(lines) == 2
+    assert lines[1].startswith("6403050008,JONGGON JAYA,,")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.registry.matching import match_names
-from pipelines.registry.names import normalise_name, similarity
+from pipelines.registry.names import name_parts, name_tokens, normalise_name, similarity
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,88 @@ def test_matcher_never_guesses():
     m = match_names({"b1": "BARU"}, {"k1": "Kampung Baru"})
     assert m["b1"].status == "unmatched"
     assert m["b1"].note({"k1": "Kampung Baru"}).startswith("closest candidate k1 Kampung Baru (0.36)")
+
+
+def test_tokens_and_parts_of_a_name():
+    assert name_tokens("TANAH MUARA ASA") > name_tokens("Muara Asa")
+    assert name_tokens("SEI KAPIH") == name_tokens("Sungai Kapih")
+    assert name_parts("Tapian Nauli/ Saurmanggita") == ["Tapian Nauli", "Saurmanggita"]
+    # A numbered suffix is not a second name (real Kemendagri 2025 entries).
+    assert name_parts("Lalai I/II") == name_parts("Perkebunan Air Batu III/IX") == []
+    assert name_parts("MUARA ASA") == []
+
+
+# Rule: a word added or dropped (method tokens).
+def test_word_added_or_dropped_links_the_one_candidate():
+    # Real 6403 (BPS 2018 / Kemendagri 2020): Liang sits beside Liang Ulu in Kota Bangun.
+    left = {"b1": "LIANG ILIR", "b2": "LIANG ULU", "b3": "SEBELIMBINGAN"}
+    right = {"k1": "Liang", "k2": "Liang Ulu", "k3": "Sebelimbingan"}
+    m = match_names(left, right, tokens=True)
+    assert (m["b1"].right, m["b1"].method, m["b1"].score) == ("k1", "tokens", 0.5556)
+    assert m["b2"].method == "name"
+    # Constructed: Kemendagri prefixes a group of one district's villages with one word.
+    left = {"b1": "MUARA ASA", "b2": "MUARA TAE", "b3": "JERANG"}
+    right = {"k1": "Tanah Muara Asa", "k2": "Tanah Muara Tae", "k3": "Jerang Dayak"}
+    m = match_names(left, right, tokens=True)
+    assert {k: (v.right, v.method) for k, v in m.items()} == {
+        "b1": ("k1", "tokens"), "b2": ("k2", "tokens"), "b3": ("k3", "tokens")}
+    assert match_names(left, right)["b1"].status == "unmatched"  # off unless asked for
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        # Two candidates in the district share its words: not chosen between.
+        ({"b1": "BARU"}, {"k1": "Kampung Baru", "k2": "Baru Ulu"}),
+        # Two BPS names relate to one candidate: neither takes it.
+        ({"b1": "LIANG ILIR", "b2": "LIANG SEBERANG"}, {"k1": "Liang"}),
+        # A candidate another BPS name matches exactly is not on offer.
+        ({"b1": "MUARA ASA", "b2": "TANAH MUARA ASA"}, {"k1": "Tanah Muara Asa"}),
+    ],
+)
+def test_word_added_or_dropped_never_guesses(left, right):
+    m = match_names(left, right, tokens=True)
+    assert m["b1"].status in ("ambiguous", "unmatched") and m["b1"].right is None
+
+
+def test_a_number_is_not_a_dropped_word():
+    # Numbered villages are different places (Loa Duri Ilir / Loa Duri Ulu / Loa II...).
+    m = match_names({"b1": "LOA II"}, {"k1": "Loa"}, tokens=True)
+    assert m["b1"].status == "unmatched"
+    assert match_names({"b1": "LOA ULU"}, {"k1": "Loa"}, tokens=True)["b1"].method == "tokens"
+
+
+def test_word_rule_ambiguity_is_explained():
+    right = {"k1": "Kampung Baru", "k2": "Baru Ulu"}
+    m = match_names({"b1": "BARU"}, right, tokens=True)
+    assert m["b1"].note(right) == (
+        "ambiguous: with a word added or dropped it matches k2 Baru Ulu (0.57), "
+        "k1 Kampung Baru (0.36), not one to one")
+
+
+# Rule: two names in one field (method part).
+def test_double_name_links_by_either_part():
+    right = {"k1": "Muara Asa", "k2": "Jerang Dayak", "k3": "Samboja"}
+    m = match_names({"b1": "TANAH MERAH / MUARA ASA", "b2": "JERANG DAYAK/JERANG MELAYU",
+                     "b3": "SEMBOJA / SAMBOJA LAMA"}, right, parts=True)
+    assert {k: (v.right, v.method, v.score) for k, v in m.items()} == {
+        "b1": ("k1", "part", 1.0), "b2": ("k2", "part", 1.0), "b3": ("k3", "part", 0.8571)}
+
+
+def test_double_name_whose_parts_are_two_villages_is_not_guessed():
+    right = {"k1": "Muara Asa", "k2": "Tanah Merah"}
+    m = match_names({"b1": "TANAH MERAH / MUARA ASA"}, right, parts=True)
+    assert m["b1"].status == "ambiguous" and m["b1"].right is None
+    assert "k1 Muara Asa (1.00), k2 Tanah Merah (1.00)" in m["b1"].note(right)
+    # A part another BPS name matches exactly is taken by that one.
+    m = match_names({"b1": "TANAH MERAH / MUARA ASA", "b2": "MUARA ASA"}, right, parts=True)
+    assert (m["b2"].right, m["b1"].right, m["b1"].method) == ("k1", "k2", "part")
+
+
+def test_a_part_equal_to_a_name_beats_a_merely_similar_name():
+    # Constructed from Kemendagri 2025 53.18.05 (Buru Deilo, Delo): without the part held
+    # back, DEILO (0.80 similar) would take Delo from DELO / WAIKABUBAK.
+    right = {"k1": "Delo", "k2": "Buru Deilo"}
+    m = match_names({"b1": "DELO / WAIKABUBAK", "b2": "DEILO"}, right, parts=True, tokens=True)
+    assert {k: (v.right, v.method) for k, v in m.items()} == {
+        "b1": ("k1", "part"), "b2": ("k2", "tokens")}
