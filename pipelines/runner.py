@@ -8,8 +8,10 @@ import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from pipelines.batch.days import local_midnight
+from pipelines.batch.sources import SOURCES, Source
 from pipelines.settings import Settings
 
 WRITER_POOL = "duckdb_writer"
@@ -63,50 +65,49 @@ def init_metadata(settings: Settings) -> None:
 
 
 def load_dags(settings: Settings) -> dict:
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag
 
-    bag = DagBag(str(settings.dags_dir))
+    # As Airflow's dag-processor and task runner do: the dags folder on sys.path, so the
+    # DAG files share their wiring helper (dags/source_dag.py).
+    bag = BundleDagBag(str(settings.dags_dir), bundle_path=settings.dags_dir)
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
     return bag.dags
 
 
-def registry_runs(settings: Settings) -> list[datetime]:
-    # Editions, BPS files, attributes or a changed BPS mapping file: one run loads them all.
-    from pipelines.registry import deliveries as registry
+def connection_configured(conn_id: str) -> bool:
+    """Whether Airflow knows the connection (its secrets backends: environment, metadata DB)."""
+    from airflow.exceptions import AirflowNotFoundException
+    from airflow.models.connection import Connection
 
-    return [datetime.now(UTC)] if registry.anything_pending(settings) else []
+    try:
+        Connection.get_connection_from_secrets(conn_id)
+    except AirflowNotFoundException:
+        return False
+    return True
 
 
-def pln_runs(settings: Settings) -> list[datetime]:
-    """One pln_partner run (pull up to now) when the API is configured or reports landed."""
-    from pipelines.pln import api_client as pln_api
-    from pipelines.pln import sla_report as pln_sla
+def planned_runs(settings: Settings, source: Source) -> list[datetime]:
+    """The logical dates to run a source for: one per pending local day ("day" sources), or
+    one now when anything is pending or a delivery can be fetched ("run" sources)."""
+    from pipelines.batch.run import pending_partitions
     from pipelines.warehouse import session
 
     with session(settings) as con:
-        reports = pln_sla.pending_reports(con, settings)
-    configured = bool(os.environ.get(pln_api.ENV_CONN))
-    if not configured:
-        from pipelines.commands.common import console
+        pending = pending_partitions(con, settings, source)
+    if source.partition == "day":
+        return [local_midnight(date.fromisoformat(p)) for p in pending]
+    fetchable = False
+    for d in (d for d in source.deliveries if d.connection):
+        if connection_configured(d.connection):
+            fetchable = True
+        else:
+            from pipelines.commands.common import console
 
-        console.print(f"pln_partner: no connection {pln_api.CONN_ID!r} ({pln_api.ENV_CONN} unset): "
-                      "API pull skipped")
-    return [datetime.now(UTC)] if configured or reports else []
-
-
-def tower_runs(settings: Settings) -> list[datetime]:
-    from pipelines.towers import day as towers
-
-    return [towers.local_midnight(day) for day in towers.pending_days(settings)]
+            console.print(f"{source.dag_id}: no connection {d.connection!r}: {d.kind} skipped")
+    return [datetime.now(UTC)] if pending or fetchable else []
 
 
-# Each source DAG and the logical dates that have landed data not yet loaded, in order.
-PLANS: list[tuple[str, Callable[[Settings], list[datetime]]]] = [
-    ("village_registry", registry_runs),
-    ("tower_logs", tower_runs),
-    ("pln_partner", pln_runs),
-]
 MARTS_DAG = "connectivity_marts"
 
 
@@ -124,8 +125,8 @@ def run_pending(
     init_metadata(settings)
     dags = load_dags(settings)
     report = RunReport()
-    for dag_id, plan in PLANS:
-        for when in plan(settings):
+    for dag_id, source in SOURCES.items():
+        for when in planned_runs(settings, source):
             if on_step:
                 on_step(dag_id, when.isoformat())
             report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when)))

@@ -79,17 +79,19 @@ def _bare(home: Path, path: Path) -> dict:
 
 
 def _full(home: Path, path: Path) -> dict:
+    from pipelines.batch.run import run_delivery
     from pipelines.batch.steps import load_file
     from pipelines.settings import get_settings
-    from pipelines.towers import day as towers
+    from pipelines.towers.indicators import refresh_indicators
+    from pipelines.towers.kpi import KPI
     from pipelines.warehouse import connect
 
     settings = get_settings(home)
     con = connect(settings)
-    towers.load_inventory(con, settings, DAY)
+    run_delivery(con, settings, "tower_logs", "inventory", str(DAY))
     start = time.perf_counter()
-    result = load_file(con, settings, towers.KPI, path, str(DAY))
-    towers.refresh_indicators(con, settings, DAY)
+    result = load_file(con, settings, KPI, path, str(DAY))
+    refresh_indicators(con, settings, DAY)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "rows_read": result.rows_read,
             "rows_published": result.rows_published, "rows_quarantined": result.rows_quarantined}

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 import duckdb
 import requests
 
+from pipelines.batch.errors import Unrecoverable
 from pipelines.io.archive import archive_payload
 from pipelines.settings import Settings
 
@@ -33,8 +34,8 @@ class PartnerApiError(RuntimeError):
     """The pull failed; nothing of it was loaded and the watermark did not move."""
 
 
-class PartnerAuthError(PartnerApiError):
-    pass
+class PartnerAuthError(PartnerApiError, Unrecoverable):
+    """The token was refused: retrying cannot fix it."""
 
 
 class PartnerDataError(PartnerApiError):
@@ -77,15 +78,14 @@ def connection_from_env(env: dict[str, str] | None = None) -> PartnerConnection:
     )
 
 
-def connection_from_airflow() -> PartnerConnection:
-    """The connection as an Airflow task sees it (metadata DB, secrets backend or env)."""
-    from airflow.sdk import BaseHook
-
-    try:
-        c = BaseHook.get_connection(CONN_ID)
-    except Exception as exc:  # AirflowNotFoundException and its task-SDK relatives
-        raise NoConnection(f"no connection {CONN_ID!r} configured in Airflow") from exc
-    return PartnerConnection(_base_url(c.conn_type, c.schema, c.host or "", c.port), c.password or "")
+def partner_connection(conn: Any) -> PartnerConnection:
+    """The connection as Airflow gives it (airflow.sdk Connection: host, schema, port,
+    password) as a PartnerConnection; a PartnerConnection is taken as it is."""
+    if isinstance(conn, PartnerConnection):
+        return conn
+    return PartnerConnection(
+        _base_url(conn.conn_type, conn.schema, conn.host or "", conn.port), conn.password or ""
+    )
 
 
 def _env_float(name: str, default: float) -> float:

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 from pln_support import FAST, outage, partner_server, site, write_config, write_registry
 
+from pipelines.batch.run import run_deliveries
 from pipelines.demo.generate.pln import SheetStyle, write_sla_report
 from pipelines.demo.partner_server import PartnerData
 from pipelines.marts.build import build_marts
 from pipelines.pln import pull as pln
-from pipelines.pln import sla_report as pln_sla
 from pipelines.warehouse import session
 
 WITA = "+08:00"
@@ -53,7 +53,7 @@ def build_after_pull(settings, tmp_path, monkeypatch, month: date, report: list[
         pln.pull(settings, conn, datetime(2026, 10, 2, tzinfo=UTC), FAST)
     write_sla_report(settings.landing / "pln" / "sla" / f"{month:%Y-%m}.xlsx", month, report,
                      SheetStyle())
-    pln_sla.load_reports(settings)
+    run_deliveries(settings, "pln_partner", "now")
     build_marts(settings)
 
 
