@@ -9,10 +9,14 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from pipelines.batch.days import local_midnight
 from pipelines.batch.sources import SOURCES, Source
-from pipelines.settings import Settings
+from pipelines.settings import Settings, use_settings
+
+if TYPE_CHECKING:
+    from airflow.models.connection import Connection
 
 WRITER_POOL = "duckdb_writer"
 
@@ -30,13 +34,12 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
     """What Airflow must see, before it is imported, to run embedded in this home."""
     af = settings.airflow_home
     return {
-        "KONEKTIVITAS_HOME": str(settings.home),
         "AIRFLOW_HOME": str(af),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{af / 'airflow.db'}",
         "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_dir),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get("KONEKTIVITAS_LOG_LEVEL", "WARNING"),
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": settings.log_level,
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(af / "logs"),
     }
 
@@ -75,16 +78,16 @@ def load_dags(settings: Settings) -> dict:
     return bag.dags
 
 
-def connection_configured(conn_id: str) -> bool:
-    """Whether Airflow knows the connection (its secrets backends: environment, metadata DB)."""
+def airflow_connection(conn_id: str) -> Connection | None:
+    """The connection as Airflow knows it (its secrets backends: environment, metadata DB),
+    outside a task; None when it has none. Airflow must be configured first."""
     from airflow.exceptions import AirflowNotFoundException
     from airflow.models.connection import Connection
 
     try:
-        Connection.get_connection_from_secrets(conn_id)
+        return Connection.get_connection_from_secrets(conn_id)
     except AirflowNotFoundException:
-        return False
-    return True
+        return None
 
 
 def planned_runs(settings: Settings, source: Source) -> list[datetime]:
@@ -99,7 +102,7 @@ def planned_runs(settings: Settings, source: Source) -> list[datetime]:
         return [local_midnight(date.fromisoformat(p)) for p in pending]
     fetchable = False
     for d in (d for d in source.deliveries if d.connection):
-        if connection_configured(d.connection):
+        if airflow_connection(d.connection) is not None:
             fetchable = True
         else:
             from pipelines.commands.common import console
@@ -125,16 +128,21 @@ def run_pending(
     init_metadata(settings)
     dags = load_dags(settings)
     report = RunReport()
-    for dag_id, source in SOURCES.items():
-        for when in planned_runs(settings, source):
+    # dag.test runs the tasks in this process: they get these settings from get_settings().
+    use_settings(settings)
+    try:
+        for dag_id, source in SOURCES.items():
+            for when in planned_runs(settings, source):
+                if on_step:
+                    on_step(dag_id, when.isoformat())
+                report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when)))
+        if report.runs or not _marts_built(settings):
+            now = datetime.now(UTC)
             if on_step:
-                on_step(dag_id, when.isoformat())
-            report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when)))
-    if report.runs or not _marts_built(settings):
-        now = datetime.now(UTC)
-        if on_step:
-            on_step(MARTS_DAG, now.isoformat())
-        report.runs.append((MARTS_DAG, now.isoformat(), run_dag(dags[MARTS_DAG], now)))
+                on_step(MARTS_DAG, now.isoformat())
+            report.runs.append((MARTS_DAG, now.isoformat(), run_dag(dags[MARTS_DAG], now)))
+    finally:
+        use_settings(None)
     return report
 
 

@@ -153,7 +153,7 @@ def measure(variant: str, home: Path, path: Path) -> Measure:
     """Run one variant in a child process of its own."""
     proc = subprocess.run(
         [sys.executable, "-m", "pipelines.demo.bench_towers", variant, str(home), str(path)],
-        capture_output=True, text=True, env={**os.environ, "KONEKTIVITAS_HOME": str(home)},
+        capture_output=True, text=True,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"bench variant {variant} failed: {proc.stderr[-3000:]}")

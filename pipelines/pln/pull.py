@@ -321,7 +321,7 @@ def list_pull(con: duckdb.DuckDBPyConnection, settings: Settings, partition: str
               connection: Any) -> list[Item]:
     """The api delivery's list step: a pull up to the run's end (the partition)."""
     return fetch_pages(con, settings, partner_connection(connection),
-                       datetime.fromisoformat(partition).astimezone(UTC), PullOptions.from_env())
+                       datetime.fromisoformat(partition).astimezone(UTC), PullOptions.from_settings(settings))
 
 
 def advance_watermarks(con: duckdb.DuckDBPyConnection, settings: Settings, partition: str,
@@ -345,7 +345,7 @@ def pull(
     Raises PartnerApiError with nothing loaded."""
     from pipelines.batch import run
 
-    options = options or PullOptions.from_env()
+    options = options or PullOptions.from_settings(settings)
     until = (until or datetime.now(UTC)).astimezone(UTC)
     with session(settings) as con:
         sites_since, out_start, _ = pull_window(con, until, options)

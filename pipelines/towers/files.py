@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,8 +14,6 @@ from pipelines.settings import Settings
 
 SOURCE = "towers"
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(csv|log)(\.gz)?$")
-# How long after its day ends a day's files may still land before the wait gives up.
-WAIT_HOURS = float(os.environ.get("KONEKTIVITAS_TOWER_WAIT_HOURS", "12"))
 EXTENSIONS = {"kpi": ".csv", "events": ".log"}
 
 
@@ -61,11 +58,12 @@ def files_landed(settings: Settings, day: date, now: datetime | None = None) -> 
     missing = missing_files(settings, day)
     if not missing:
         return True
-    deadline = local_midnight(day + timedelta(days=1)) + timedelta(hours=WAIT_HOURS)
+    hours = settings.tower_wait_hours
+    deadline = local_midnight(day + timedelta(days=1)) + timedelta(hours=hours)
     if (now or datetime.now(UTC)) >= deadline:
         raise FilesNotLanded(
             f"tower files for {day} have not landed by {deadline.astimezone(WITA):%Y-%m-%d %H:%M} "
-            f"WITA ({WAIT_HOURS:g} h after the day ended): missing {'; '.join(missing)}"
+            f"WITA ({hours:g} h after the day ended): missing {'; '.join(missing)}"
         )
     return False
 

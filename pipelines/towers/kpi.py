@@ -6,7 +6,6 @@ unpublished until validated (land_kpi)."""
 from __future__ import annotations
 
 import gzip
-import os
 from datetime import date
 from pathlib import Path
 
@@ -21,9 +20,6 @@ from pipelines.warehouse import quote_literal, render_model
 
 # Where KPI rows land, published or not (core.fct_tower_kpi_5min shows the published ones).
 LANDED = "core.fct_tower_kpi_5min_landed"
-# DuckDB's memory limit while loading KPIs (the parse, the duplicate rule's sort): it bounds
-# the load's peak memory; past it DuckDB spills to disk.
-MEMORY_LIMIT = os.environ.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "800MB")
 # Compression the KPI landing does not try. FSST (for strings) cost ~1.5 s of a 10M-row
 # load's ~8 s, nearly all of it on tower_id, which it shrinks little (short ids, tens of
 # thousands of distinct values per row group): without it tower_id is stored as a
@@ -92,7 +88,7 @@ def land_kpi(
         settings, "staging", "stg_tower_kpi", source=kpi_source(path, delimiter),
         day=load.partition_key, decimal_comma=delimiter == ";",
     )
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET memory_limit = {quote_literal(settings.duckdb_memory_limit)}")
     con.execute("SET preserve_insertion_order = true")  # rows land in the file's order
     con.execute(f"SET TimeZone = '{LOCAL_TZ}'")  # a ts without offset is WITA
     con.execute(f"SET disabled_compression_methods = '{LANDING_DISABLED_COMPRESSION}'")

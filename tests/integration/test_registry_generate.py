@@ -14,12 +14,14 @@ from pipelines.demo.generate.geo import village_centroid
 from pipelines.registry.deliveries import refresh_crosswalk
 from pipelines.registry.kemendagri import registry_as_of
 from pipelines.runner import planned_runs
+from pipelines.settings import get_settings
 from pipelines.warehouse import session
 
 
 @pytest.fixture
 def generated(settings, monkeypatch, tmp_path):
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(tmp_path / "config"))
+    settings = get_settings(settings.home)  # one that sees the config
     files = gen.generate(GenerateOptions(home=settings.home))
     assert {p.parent.name for p in files} >= {"kemendagri", "attributes", "2025-07-01"}
     return settings
@@ -101,6 +103,7 @@ def test_unmatched_command_prints_what_to_settle(settings, shared_registry, monk
     import shutil
 
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(tmp_path / "config"))
+    settings = get_settings(settings.home)  # one that sees the config
     landing = settings.landing / "registry"
     (landing / "kemendagri").mkdir(parents=True)
     shutil.copyfile(shared_registry / "kemendagri_2020_64.02.csv", landing / "kemendagri" / "2020-01-01.csv")

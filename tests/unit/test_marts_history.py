@@ -13,6 +13,7 @@ from pipelines.demo.generate import pln as gen_pln
 from pipelines.demo.generate import registry as gen_registry
 from pipelines.demo.generate import towers as gen_towers
 from pipelines.marts import months as connectivity
+from pipelines.settings import get_settings
 from pipelines.warehouse import session
 
 pytestmark = pytest.mark.slow
@@ -26,6 +27,7 @@ def _month_rows(con, month: date) -> dict[str, list]:
 
 def test_a_late_correction_rebuilds_its_month_and_no_other(settings, monkeypatch, tmp_path):
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(tmp_path / "config"))
+    settings = get_settings(settings.home)  # one that sees the config
     sept, octo = date(2026, 9, 1), date(2026, 10, 1)
     generate(GenerateOptions(home=settings.home, start=date(2026, 9, 29), days=3),
              only=("registry", "towers"))
@@ -70,6 +72,7 @@ def test_harmonised_trend_puts_moved_villages_under_the_new_districts(
         settings, shared_registry, monkeypatch, tmp_path):
     """Real 2020 and 2025 editions, generated towers and attributes around them."""
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(tmp_path / "config"))
+    settings = get_settings(settings.home)  # one that sees the config
     folder = settings.landing / "registry" / "kemendagri"
     folder.mkdir(parents=True)
     for src, effective in (("kemendagri_2020_64.02.csv", "2020-01-01"),

@@ -30,6 +30,7 @@ LATER = datetime(2026, 9, 25, tzinfo=UTC)
 @pytest.fixture
 def pln_settings(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(write_config(tmp_path, [])))
+    settings = get_settings(settings.home)  # one that sees the config
     write_registry(settings)
     return settings
 

@@ -12,6 +12,7 @@ from pipelines.demo.generate.pln import SheetStyle, write_sla_report
 from pipelines.demo.partner_server import PartnerData
 from pipelines.marts.build import build_marts
 from pipelines.pln import pull as pln
+from pipelines.settings import get_settings
 from pipelines.warehouse import session
 
 WITA = "+08:00"
@@ -48,6 +49,7 @@ def september() -> PartnerData:
 def build_after_pull(settings, tmp_path, monkeypatch, month: date, report: list[dict]) -> None:
     """September's partner data pulled on 2 October, `month`'s SLA report, the marts."""
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(write_config(tmp_path, [])))
+    settings = get_settings(settings.home)  # one that sees the config
     write_registry(settings)
     with partner_server(september()) as (_, conn):
         pln.pull(settings, conn, datetime(2026, 10, 2, tzinfo=UTC), FAST)
