@@ -123,7 +123,11 @@ def run_dag(dag, logical_date: datetime) -> str:
 def run_pending(
     settings: Settings, on_step: Callable[[str, str], None] | None = None,
 ) -> RunReport:
-    """Run, in order, every DAG interval with landed data not yet loaded, then the marts."""
+    """Migrate the warehouse, then run, in order, every DAG interval with landed data not
+    yet loaded, then the marts."""
+    from pipelines.warehouse import migrate_warehouse
+
+    migrate_warehouse(settings)
     configure_airflow(settings)
     init_metadata(settings)
     dags = load_dags(settings)

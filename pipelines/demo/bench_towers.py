@@ -84,9 +84,10 @@ def _full(home: Path, path: Path) -> dict:
     from pipelines.settings import get_settings
     from pipelines.towers.indicators import refresh_indicators
     from pipelines.towers.kpi import KPI
-    from pipelines.warehouse import connect
+    from pipelines.warehouse import connect, migrate_warehouse
 
     settings = get_settings(home)
+    migrate_warehouse(settings)
     con = connect(settings)
     run_delivery(con, settings, "tower_logs", "inventory", str(DAY))
     start = time.perf_counter()

@@ -27,7 +27,7 @@ from pipelines.marts import months as connectivity
 from pipelines.pln import pull as pln
 from pipelines.pln.api_client import PartnerConnection, PullOptions
 from pipelines.settings import get_settings
-from pipelines.warehouse import connect, session
+from pipelines.warehouse import connect, migrate_warehouse, session
 
 pytestmark = pytest.mark.slow
 
@@ -56,6 +56,7 @@ def built(tmp_path_factory):
     os.environ["KONEKTIVITAS_HOME"] = str(home)
     os.environ["KONEKTIVITAS_CONFIG"] = str(tmp_path_factory.mktemp("config"))
     settings = get_settings(home)
+    migrate_warehouse(settings)
     generate(GenerateOptions(home=home, start=DAYS[0], days=len(DAYS)))
     # Special cases the oracle must meet: no centroid for a few villages (every year) ...
     blanked: list[str] = []
