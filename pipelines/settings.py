@@ -9,7 +9,7 @@ from pathlib import Path
 # The checkout: where dags/, expectations/, warehouse/ and config/ are unless a deployment
 # mounts them elsewhere (KONEKTIVITAS_PROJECT_ROOT).
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-LOCAL_TZ = "Asia/Makassar"  # WITA, UTC+8: every local day and month in SOURCES.md
+LOCAL_TZ = "Asia/Makassar"  # WITA, UTC+8: every local day and month in docs/sources.md
 
 
 @dataclass(frozen=True)

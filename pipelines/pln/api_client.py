@@ -1,4 +1,4 @@
-"""The PLN partner's HTTP API (SOURCES.md 3a): the connection, a careful client, and
+"""The PLN partner's HTTP API (docs/sources.md 3a): the connection, a careful client, and
 fetching a stream's pages into the archive.
 
 The token lives only in the connection and the Authorization header: it is never part
@@ -91,7 +91,7 @@ class PullOptions:
 
 
 def parse_instant(text: str) -> datetime:
-    """An ISO instant; without an offset it is WITA (UTC+8), as SOURCES.md says."""
+    """An ISO instant; without an offset it is WITA (UTC+8), as docs/sources.md says."""
     from zoneinfo import ZoneInfo
 
     from pipelines.settings import LOCAL_TZ
@@ -117,7 +117,7 @@ class PartnerClient:
         self._rate_limited = 0
 
     def get(self, path: str, params: dict[str, Any]) -> bytes:
-        """The body of one page, after the retries SOURCES.md asks for."""
+        """The body of one page, after the retries docs/sources.md asks for."""
         url = f"{self._conn.base_url}{path}?{urlencode(params)}"
         o = self._options
         attempt = 0  # failed tries so far (5xx, timeouts); 429s do not count
