@@ -1,22 +1,21 @@
 """
 ### PLN partner data
 
-Two independent parts, daily:
+Two independent task groups, daily (a skipped pull must not skip the spreadsheet):
 
-- **API pull** (`pull_api`): sites changed since the last successful pull and outages
-  from that pull minus a lookback up to the run's end, from connection
-  `pln_partner_api` (base URL + bearer token). Every page is archived with its sha256;
-  sites go to `core.dim_partner_site` (history), outages are upserted by `outage_id`
-  into `core.fct_partner_outage`. The watermark (`audit.api_watermark`) moves only
-  when the whole pull is published. Skipped when no connection is configured.
-- **Monthly SLA report** (`load_sla_reports`): every new `landing/pln/sla/<YYYY-MM>.xlsx`
-  → `core.fct_partner_sla_reported`, one month per file.
+- **`api`**: `list` pulls sites changed since the last successful pull and outages from
+  that pull minus a lookback up to the run's end, from connection `pln_partner_api`
+  (base URL + bearer token), archiving every page with its sha256; then archive → stage →
+  validate → publish: sites to `core.dim_partner_site` (history), outages upserted by
+  `outage_id` into `core.fct_partner_outage`. The watermark (`audit.api_watermark`)
+  moves only when both streams are published. Skipped when no connection is configured.
+- **`sla_report`**: every new `landing/pln/sla/<YYYY-MM>.xlsx` →
+  `core.fct_partner_sla_reported`, one month per file.
 """
 
 import pendulum
-from airflow.sdk import dag, task
-
-from pipelines.assets import PARTNER_OUTAGE, PARTNER_SITE, PARTNER_SLA_REPORTED
+from airflow.sdk import dag
+from source_dag import source_tasks
 
 
 @dag(
@@ -29,23 +28,7 @@ from pipelines.assets import PARTNER_OUTAGE, PARTNER_SITE, PARTNER_SLA_REPORTED
     tags=["pln"],
 )
 def pln_partner():
-    @task(pool="duckdb_writer", outlets=[PARTNER_SITE, PARTNER_OUTAGE])
-    def pull_api(data_interval_end=None, logical_date=None) -> str:
-        from pipelines.pln import pull as pln
-        from pipelines.settings import get_settings
-
-        return pln.pull_in_airflow(get_settings(), data_interval_end or logical_date)
-
-    @task(pool="duckdb_writer", outlets=[PARTNER_SLA_REPORTED])
-    def load_sla_reports() -> list[dict]:
-        from pipelines.pln import sla_report as pln_sla
-        from pipelines.settings import get_settings
-
-        return [r.__dict__ for r in pln_sla.load_reports(get_settings())]
-
-    # Independent: a skipped pull (no connection) must not skip the spreadsheet.
-    pull_api()
-    load_sla_reports()
+    source_tasks("pln_partner")
 
 
 pln_partner()

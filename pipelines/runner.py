@@ -8,9 +8,15 @@ import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
-from pipelines.settings import Settings
+from pipelines.batch.days import local_midnight
+from pipelines.batch.sources import SOURCES, Source
+from pipelines.settings import Settings, use_settings
+
+if TYPE_CHECKING:
+    from airflow.models.connection import Connection
 
 WRITER_POOL = "duckdb_writer"
 
@@ -28,13 +34,12 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
     """What Airflow must see, before it is imported, to run embedded in this home."""
     af = settings.airflow_home
     return {
-        "KONEKTIVITAS_HOME": str(settings.home),
         "AIRFLOW_HOME": str(af),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{af / 'airflow.db'}",
         "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_dir),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get("KONEKTIVITAS_LOG_LEVEL", "WARNING"),
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": settings.log_level,
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(af / "logs"),
     }
 
@@ -63,50 +68,49 @@ def init_metadata(settings: Settings) -> None:
 
 
 def load_dags(settings: Settings) -> dict:
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag
 
-    bag = DagBag(str(settings.dags_dir))
+    # As Airflow's dag-processor and task runner do: the dags folder on sys.path, so the
+    # DAG files share their wiring helper (dags/source_dag.py).
+    bag = BundleDagBag(str(settings.dags_dir), bundle_path=settings.dags_dir)
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
     return bag.dags
 
 
-def registry_runs(settings: Settings) -> list[datetime]:
-    # Editions, BPS files, attributes or a changed BPS mapping file: one run loads them all.
-    from pipelines.registry import deliveries as registry
+def airflow_connection(conn_id: str) -> Connection | None:
+    """The connection as Airflow knows it (its secrets backends: environment, metadata DB),
+    outside a task; None when it has none. Airflow must be configured first."""
+    from airflow.exceptions import AirflowNotFoundException
+    from airflow.models.connection import Connection
 
-    return [datetime.now(UTC)] if registry.anything_pending(settings) else []
+    try:
+        return Connection.get_connection_from_secrets(conn_id)
+    except AirflowNotFoundException:
+        return None
 
 
-def pln_runs(settings: Settings) -> list[datetime]:
-    """One pln_partner run (pull up to now) when the API is configured or reports landed."""
-    from pipelines.pln import api_client as pln_api
-    from pipelines.pln import sla_report as pln_sla
+def planned_runs(settings: Settings, source: Source) -> list[datetime]:
+    """The logical dates to run a source for: one per pending local day ("day" sources), or
+    one now when anything is pending or a delivery can be fetched ("run" sources)."""
+    from pipelines.batch.run import pending_partitions
     from pipelines.warehouse import session
 
     with session(settings) as con:
-        reports = pln_sla.pending_reports(con, settings)
-    configured = bool(os.environ.get(pln_api.ENV_CONN))
-    if not configured:
-        from pipelines.commands.common import console
+        pending = pending_partitions(con, settings, source)
+    if source.partition == "day":
+        return [local_midnight(date.fromisoformat(p)) for p in pending]
+    fetchable = False
+    for d in (d for d in source.deliveries if d.connection):
+        if airflow_connection(d.connection) is not None:
+            fetchable = True
+        else:
+            from pipelines.commands.common import console
 
-        console.print(f"pln_partner: no connection {pln_api.CONN_ID!r} ({pln_api.ENV_CONN} unset): "
-                      "API pull skipped")
-    return [datetime.now(UTC)] if configured or reports else []
-
-
-def tower_runs(settings: Settings) -> list[datetime]:
-    from pipelines.towers import day as towers
-
-    return [towers.local_midnight(day) for day in towers.pending_days(settings)]
+            console.print(f"{source.dag_id}: no connection {d.connection!r}: {d.kind} skipped")
+    return [datetime.now(UTC)] if pending or fetchable else []
 
 
-# Each source DAG and the logical dates that have landed data not yet loaded, in order.
-PLANS: list[tuple[str, Callable[[Settings], list[datetime]]]] = [
-    ("village_registry", registry_runs),
-    ("tower_logs", tower_runs),
-    ("pln_partner", pln_runs),
-]
 MARTS_DAG = "connectivity_marts"
 
 
@@ -119,21 +123,30 @@ def run_dag(dag, logical_date: datetime) -> str:
 def run_pending(
     settings: Settings, on_step: Callable[[str, str], None] | None = None,
 ) -> RunReport:
-    """Run, in order, every DAG interval with landed data not yet loaded, then the marts."""
+    """Migrate the warehouse, then run, in order, every DAG interval with landed data not
+    yet loaded, then the marts."""
+    from pipelines.warehouse import migrate_warehouse
+
+    migrate_warehouse(settings)
     configure_airflow(settings)
     init_metadata(settings)
     dags = load_dags(settings)
     report = RunReport()
-    for dag_id, plan in PLANS:
-        for when in plan(settings):
+    # dag.test runs the tasks in this process: they get these settings from get_settings().
+    use_settings(settings)
+    try:
+        for dag_id, source in SOURCES.items():
+            for when in planned_runs(settings, source):
+                if on_step:
+                    on_step(dag_id, when.isoformat())
+                report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when)))
+        if report.runs or not _marts_built(settings):
+            now = datetime.now(UTC)
             if on_step:
-                on_step(dag_id, when.isoformat())
-            report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when)))
-    if report.runs or not _marts_built(settings):
-        now = datetime.now(UTC)
-        if on_step:
-            on_step(MARTS_DAG, now.isoformat())
-        report.runs.append((MARTS_DAG, now.isoformat(), run_dag(dags[MARTS_DAG], now)))
+                on_step(MARTS_DAG, now.isoformat())
+            report.runs.append((MARTS_DAG, now.isoformat(), run_dag(dags[MARTS_DAG], now)))
+    finally:
+        use_settings(None)
     return report
 
 

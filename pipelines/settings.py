@@ -6,11 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Where dags/, expectations/, warehouse/ and config/ are: the checkout, or wherever a
-# deployment mounts them (KONEKTIVITAS_PROJECT_ROOT).
-PROJECT_ROOT = Path(
-    os.environ.get("KONEKTIVITAS_PROJECT_ROOT") or Path(__file__).resolve().parents[1]
-)
+# The checkout: where dags/, expectations/, warehouse/ and config/ are unless a deployment
+# mounts them elsewhere (KONEKTIVITAS_PROJECT_ROOT).
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LOCAL_TZ = "Asia/Makassar"  # WITA, UTC+8: every local day and month in docs/sources.md
 
 
@@ -23,6 +21,22 @@ class Settings:
     ducklake_catalog: str = ""
     ducklake_data_path: str = ""
     project_root: Path = PROJECT_ROOT
+    config_path: Path | None = None  # None: <project_root>/config
+    log_level: str = "WARNING"  # Airflow's, in the embedded run
+    # DuckDB's memory limit while loading KPIs (the parse, the duplicate rule's sort): it
+    # bounds the load's peak memory; past it DuckDB spills to disk.
+    duckdb_memory_limit: str = "800MB"
+    # How long after its day ends a day's tower files may still land before the wait gives up.
+    tower_wait_hours: float = 12.0
+    # The PLN partner API pull (pipelines.pln.api_client.PullOptions.from_settings).
+    pln_first_pull: str = ""  # ISO instant of the first pull; empty: PullOptions' default
+    pln_lookback_days: float = 7.0
+    pln_page_size: int = 100
+    pln_timeout_s: float = 10.0
+    pln_max_retries: int = 4
+    pln_backoff_s: float = 0.5
+    # The token the demo partner API server (`konektivitas partner-api serve`) expects.
+    partner_api_token: str = field(default="", repr=False)
     thresholds: dict[str, float] = field(
         default_factory=lambda: {
             "covered_min_tower_availability_pct": 50.0,
@@ -68,29 +82,52 @@ class Settings:
 
     @property
     def config_dir(self) -> Path:
-        return Path(os.environ.get("KONEKTIVITAS_CONFIG", self.project_root / "config"))
+        return self.config_path or self.project_root / "config"
 
     @property
     def dags_dir(self) -> Path:
         return self.project_root / "dags"
 
 
+_in_use: Settings | None = None
+
+
+def use_settings(settings: Settings | None) -> None:
+    """Make get_settings() answer `settings` in this process (the embedded runner: its tasks
+    run in-process and must see the home it was given, not the environment's)."""
+    global _in_use
+    _in_use = settings
+
+
 def get_settings(home: str | Path | None = None) -> Settings:
-    """Settings from the environment; an explicit home wins over KONEKTIVITAS_HOME."""
+    """Settings from the environment, each variable read here and only here; an explicit
+    home wins over KONEKTIVITAS_HOME, settings in use (use_settings) over both."""
+    if _in_use is not None and home is None:
+        return _in_use
     env = os.environ
     home_path = Path(home or env.get("KONEKTIVITAS_HOME", "./data")).resolve()
-    thresholds = {}
-    if "KONEKTIVITAS_COVERED_MIN_AVAILABILITY_PCT" in env:
-        thresholds["covered_min_tower_availability_pct"] = float(
-            env["KONEKTIVITAS_COVERED_MIN_AVAILABILITY_PCT"]
-        )
+    root = Path(env.get("KONEKTIVITAS_PROJECT_ROOT") or PROJECT_ROOT)
     s = Settings(
         home=home_path,
         region_code=env.get("KONEKTIVITAS_REGION_CODE", "64.02"),
         warehouse_backend=env.get("KONEKTIVITAS_WAREHOUSE", "duckdb"),
         ducklake_catalog=env.get("KONEKTIVITAS_DUCKLAKE_CATALOG", ""),
         ducklake_data_path=env.get("KONEKTIVITAS_DUCKLAKE_DATA_PATH", ""),
+        project_root=root,
+        config_path=Path(env["KONEKTIVITAS_CONFIG"]) if env.get("KONEKTIVITAS_CONFIG") else None,
+        log_level=env.get("KONEKTIVITAS_LOG_LEVEL", "WARNING"),
+        duckdb_memory_limit=env.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "800MB"),
+        tower_wait_hours=float(env.get("KONEKTIVITAS_TOWER_WAIT_HOURS", "12")),
+        pln_first_pull=env.get("KONEKTIVITAS_PLN_FIRST_PULL", ""),
+        pln_lookback_days=float(env.get("KONEKTIVITAS_PLN_LOOKBACK_DAYS", "7")),
+        pln_page_size=int(float(env.get("KONEKTIVITAS_PLN_PAGE_SIZE", "100"))),
+        pln_timeout_s=float(env.get("KONEKTIVITAS_PLN_TIMEOUT_S", "10")),
+        pln_max_retries=int(float(env.get("KONEKTIVITAS_PLN_MAX_RETRIES", "4"))),
+        pln_backoff_s=float(env.get("KONEKTIVITAS_PLN_BACKOFF_S", "0.5")),
+        partner_api_token=env.get("PLN_PARTNER_API_TOKEN", ""),
     )
-    if thresholds:
-        s.thresholds.update(thresholds)
+    if "KONEKTIVITAS_COVERED_MIN_AVAILABILITY_PCT" in env:
+        s.thresholds["covered_min_tower_availability_pct"] = float(
+            env["KONEKTIVITAS_COVERED_MIN_AVAILABILITY_PCT"]
+        )
     return s

@@ -1,5 +1,9 @@
 """The one place a warehouse connection comes from, and the migrations that shape it.
 
+Opening never migrates: migrations are their own step (`konektivitas migrate`, the
+embedded runner's first step, docker-compose's airflow-init), and a writable connection
+to a warehouse whose migrations are behind is refused with that advice.
+
 Embedded: a DuckDB file. Several machines: DuckLake (PostgreSQL catalog, Parquet data).
 Callers never open a path themselves, so the backend can change under them.
 """
@@ -45,8 +49,36 @@ def _config() -> dict[str, str]:
     return config
 
 
+class MigrationsPending(RuntimeError):
+    """The warehouse is behind its migrations: `konektivitas migrate` brings it up to date."""
+
+
 def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; the first writer also applies pending migrations."""
+    """Open the warehouse. Writing needs it migrated: else MigrationsPending."""
+    con = _open(settings, read_only)
+    if not read_only:
+        pending = pending_migrations(con, settings.warehouse_dir / "migrations")
+        if pending:
+            con.close()
+            where = (settings.warehouse_path if settings.warehouse_backend == "duckdb"
+                     else "the DuckLake catalog")
+            raise MigrationsPending(
+                f"the warehouse ({where}) is behind its migrations: {', '.join(pending)} "
+                "not applied. Run `konektivitas migrate` first."
+            )
+    return con
+
+
+def migrate_warehouse(settings: Settings) -> list[str]:
+    """Apply the pending migrations: the names of those applied."""
+    con = _open(settings, read_only=False)
+    try:
+        return migrate(con, settings.warehouse_dir / "migrations")
+    finally:
+        con.close()
+
+
+def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
     if settings.warehouse_backend == "ducklake":
         con = duckdb.connect(config=_config())
         con.execute("LOAD ducklake; LOAD postgres")
@@ -69,8 +101,6 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
             f"KONEKTIVITAS_WAREHOUSE={settings.warehouse_backend!r}: expected 'duckdb' or 'ducklake'"
         )
     con.execute("SET TimeZone = 'UTC'")
-    if not read_only:
-        migrate(con, settings.warehouse_dir / "migrations")
     return con
 
 
@@ -109,6 +139,18 @@ def migration_files(folder: Path) -> list[tuple[str, Path]]:
     return found
 
 
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[str]:
+    try:
+        return {v for (v,) in con.execute("SELECT version FROM audit.schema_migrations").fetchall()}
+    except duckdb.CatalogException:  # a new warehouse: nothing applied yet
+        return set()
+
+
+def pending_migrations(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+    done = applied_versions(con)
+    return [path.name for version, path in migration_files(folder) if version not in done]
+
+
 def migrate(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
     """Apply numbered migrations not yet applied, each in its own transaction."""
     con.execute("CREATE SCHEMA IF NOT EXISTS audit")
@@ -117,7 +159,7 @@ def migrate(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
             version VARCHAR NOT NULL, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
             applied_at TIMESTAMPTZ NOT NULL)"""
     )
-    done = {v for (v,) in con.execute("SELECT version FROM audit.schema_migrations").fetchall()}
+    done = applied_versions(con)
     applied = []
     for version, path in migration_files(folder):
         if version in done:

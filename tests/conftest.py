@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 from local_services import psql
 
 from pipelines.settings import PROJECT_ROOT, Settings, get_settings
-from pipelines.warehouse import connect
+from pipelines.warehouse import connect, migrate_warehouse
 
 SHARED_DATA = Path(os.environ.get("KONEKTIVITAS_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
 
@@ -52,14 +54,33 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return h
 
 
+@pytest.fixture(scope="session")
+def migrated_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB warehouse file migrated once: each test's file warehouse starts as a copy."""
+    s = dataclasses.replace(get_settings(tmp_path_factory.mktemp("migrated")),
+                            warehouse_backend="duckdb")
+    migrate_warehouse(s)
+    return s.warehouse_path
+
+
+def migrated(settings: Settings, template: Path) -> Settings:
+    """The home's warehouse migrated, explicitly, as `konektivitas migrate` does."""
+    if settings.warehouse_backend == "duckdb":
+        shutil.copyfile(template, settings.warehouse_path)
+    else:
+        migrate_warehouse(settings)
+    return settings
+
+
 @pytest.fixture
-def settings(home: Path) -> Settings:
-    return get_settings(home)
+def settings(home: Path, migrated_warehouse: Path) -> Settings:
+    """Settings of a fresh home whose warehouse is migrated."""
+    return migrated(get_settings(home), migrated_warehouse)
 
 
 @pytest.fixture
 def con(settings: Settings):
-    c = connect(settings)
+    c = connect(settings)  # `settings` migrated it: opening only opens
     yield c
     c.close()
 

@@ -1,7 +1,7 @@
 """The batch path every source shares: archive → stage → validate → publish.
 
-Each step is a plain function of a connection and a load; Airflow tasks call them
-one by one, tests and the CLI call `load_file` which runs them all.
+Each step is a plain function of a connection and a load; pipelines.batch.run runs them
+over a partition's loads, `load_file` runs them all on one file.
 """
 
 from __future__ import annotations
@@ -15,13 +15,10 @@ import duckdb
 from pipelines.audit import records as audit
 from pipelines.audit.suites import load_suite, required_columns
 from pipelines.audit.validation import ValidationSummary, validate_table
+from pipelines.batch.errors import BatchRejected
 from pipelines.io.archive import archive_file
 from pipelines.settings import Settings
 from pipelines.warehouse import render_model, transaction
-
-
-class BatchRejected(Exception):
-    """A whole delivery refused (missing columns, wrong period...). Already recorded in audit."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +34,9 @@ class Dataset:
     stage: Callable[[duckdb.DuckDBPyConnection, Settings, Path, str, audit.Load], int | None]
     # Optional: replace the default "delete partition, insert model" publish.
     publish: Callable[[duckdb.DuckDBPyConnection, Settings, Dataset, audit.Load, str], int] | None = None
+    # Optional, for a staging view over stored rows: (con, settings, staging table, load)
+    # re-derives it, as validate and publish may run in a later session than stage.
+    restage: Callable[[duckdb.DuckDBPyConnection, Settings, str, audit.Load], None] | None = None
 
     @property
     def core_model(self) -> str:
@@ -130,6 +130,8 @@ def validate_step(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load
 ) -> ValidationSummary:
     table = staging_table(dataset, load.load_id)
+    if dataset.restage:
+        dataset.restage(con, settings, table, load)
     rows = audit.rows_read(con, load.load_id)
     return validate_table(
         con, settings, dataset.name, table, load.load_id,
@@ -178,6 +180,8 @@ def publish_step(
 ) -> LoadResult:
     """Replace the load's partition in core and close the load, in one transaction."""
     table = staging_table(dataset, load.load_id)
+    if dataset.restage:
+        dataset.restage(con, settings, table, load)
     (quarantined,) = con.execute(
         "SELECT count(*) FROM audit.quarantine WHERE load_id = ?", [load.load_id]
     ).fetchone()
@@ -214,39 +218,3 @@ def _relative(path: Path, home: Path) -> str:
         return str(path.resolve().relative_to(home))
     except ValueError:
         return str(path)
-
-
-def stage_loads(settings: Settings, dataset: Dataset, load_ids: list[str]) -> list[str]:
-    """Stage each load; the run fails after all were tried if any file was rejected."""
-    from pipelines.warehouse import session
-
-    staged, rejected = [], []
-    with session(settings) as con:
-        for load_id in load_ids:
-            try:
-                stage_step(con, settings, dataset, audit.get_load(con, load_id))
-                staged.append(load_id)
-            except BatchRejected as exc:
-                rejected.append(str(exc))
-    if rejected:
-        raise BatchRejected("; ".join(rejected))
-    return staged
-
-
-def validate_loads(settings: Settings, dataset: Dataset, load_ids: list[str]) -> list[str]:
-    from pipelines.warehouse import session
-
-    with session(settings) as con:
-        for load_id in load_ids:
-            validate_step(con, settings, dataset, audit.get_load(con, load_id))
-    return load_ids
-
-
-def publish_loads(settings: Settings, dataset: Dataset, load_ids: list[str]) -> list[dict]:
-    from pipelines.warehouse import session
-
-    with session(settings) as con:
-        return [
-            publish_step(con, settings, dataset, audit.get_load(con, load_id)).__dict__
-            for load_id in load_ids
-        ]

@@ -109,14 +109,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from pipelines.warehouse import connect, migrate
+    from pipelines.warehouse import migrate_warehouse, session
 
     settings = get_settings(args.home)
-    con = connect(settings)  # the first connection applies what is pending
-    applied = con.execute("SELECT count(*) FROM audit.schema_migrations").fetchone()[0]
-    migrate(con, settings.warehouse_dir / "migrations")
-    con.close()
-    console.print(f"warehouse at migration {applied} ({settings.warehouse_backend})")
+    applied = migrate_warehouse(settings)
+    with session(settings, read_only=True) as con:
+        (version,) = con.execute("SELECT max(version) FROM audit.schema_migrations").fetchone()
+    console.print(f"applied {len(applied)} migration(s); warehouse at migration {version} "
+                  f"({settings.warehouse_backend})")
     return 0
 
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from pipelines.commands.common import add_home, console
 from pipelines.settings import Settings, get_settings
 
-TOKEN_ENV = "PLN_PARTNER_API_TOKEN"
+TOKEN_ENV = "PLN_PARTNER_API_TOKEN"  # read by get_settings (partner_api_token)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     u = psub.add_parser("unmatched", help="sites whose village could not be matched, with candidates")
     add_home(u)
     u.set_defaults(func=cmd_unmatched)
-    pl = psub.add_parser("pull", help=f"one API pull up to now (connection from ${_env_conn()})")
+    pl = psub.add_parser("pull", help="one API pull up to now (connection pln_partner_api, from "
+                                      "Airflow: its metadata DB or $AIRFLOW_CONN_PLN_PARTNER_API)")
     add_home(pl)
     pl.set_defaults(func=cmd_pull)
 
@@ -38,12 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     sv.add_argument("--rate-limit-first", type=int, default=0, help="answer the first n with 429")
     sv.add_argument("--duplicates", action="store_true", help="repeat records across pages")
     sv.set_defaults(func=cmd_serve)
-
-
-def _env_conn() -> str:
-    from pipelines.pln.api_client import ENV_CONN
-
-    return ENV_CONN
 
 
 def cmd_unmatched(args: argparse.Namespace) -> int:
@@ -70,14 +65,15 @@ def cmd_unmatched(args: argparse.Namespace) -> int:
 def cmd_pull(args: argparse.Namespace) -> int:
     from pipelines.pln import api_client as pln_api
     from pipelines.pln import pull as pln
+    from pipelines.runner import airflow_connection, configure_airflow
 
     settings = get_settings(args.home)
-    try:
-        conn = pln_api.connection_from_env()
-    except pln_api.NoConnection as exc:
-        console.print(f"skipped: {exc}")
+    configure_airflow(settings)  # Airflow answers for the connection, as in a task
+    conn = airflow_connection(pln_api.CONN_ID)
+    if conn is None:
+        console.print(f"skipped: no connection {pln_api.CONN_ID!r} configured in Airflow")
         return 0
-    console.print(pln.pull(settings, conn).describe())
+    console.print(pln.pull(settings, pln_api.partner_connection(conn)).describe())
     return 0
 
 
@@ -85,7 +81,8 @@ def cmd_pull(args: argparse.Namespace) -> int:
 def demo_partner_api(settings: Settings) -> Iterator[None]:
     """Serve the generated partner data on loopback, with a fresh token and some of the
     partner's habits (a 429, an occasional 500, repeated records), and point connection
-    pln_partner_api at it for the duration."""
+    pln_partner_api at it for the duration, in Airflow's environment form (Airflow reads it;
+    a task gets it from Airflow)."""
     from pipelines.demo.generate.pln import api_folder
     from pipelines.demo.partner_server import Faults, PartnerApiServer, PartnerData
     from pipelines.pln.api_client import ENV_CONN
@@ -96,7 +93,6 @@ def demo_partner_api(settings: Settings) -> Iterator[None]:
         return
     token = secrets.token_urlsafe(24)
     faults = Faults(rate_limit_first=1, retry_after_s=1, error_every=7, duplicate_across_pages=True)
-    before = os.environ.get(ENV_CONN)
     with PartnerApiServer(PartnerData.read(folder), token, faults) as api:
         os.environ[ENV_CONN] = json.dumps(
             {"conn_type": "http", "host": api.base_url, "password": token}
@@ -105,10 +101,7 @@ def demo_partner_api(settings: Settings) -> Iterator[None]:
         try:
             yield
         finally:
-            if before is None:
-                os.environ.pop(ENV_CONN, None)
-            else:
-                os.environ[ENV_CONN] = before
+            os.environ.pop(ENV_CONN, None)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -116,7 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from pipelines.demo.partner_server import Faults, PartnerApiServer, PartnerData
 
     settings = get_settings(args.home)
-    token = os.environ.get(TOKEN_ENV)
+    token = settings.partner_api_token
     if not token:
         console.print(f"set {TOKEN_ENV} to the token clients must send")
         return 2

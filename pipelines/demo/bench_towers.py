@@ -79,17 +79,20 @@ def _bare(home: Path, path: Path) -> dict:
 
 
 def _full(home: Path, path: Path) -> dict:
+    from pipelines.batch.run import run_delivery
     from pipelines.batch.steps import load_file
+    from pipelines.marts.engine import refresh_indicators
     from pipelines.settings import get_settings
-    from pipelines.towers import day as towers
-    from pipelines.warehouse import connect
+    from pipelines.towers.kpi import KPI
+    from pipelines.warehouse import connect, migrate_warehouse
 
     settings = get_settings(home)
+    migrate_warehouse(settings)
     con = connect(settings)
-    towers.load_inventory(con, settings, DAY)
+    run_delivery(con, settings, "tower_logs", "inventory", str(DAY))
     start = time.perf_counter()
-    result = load_file(con, settings, towers.KPI, path, str(DAY))
-    towers.refresh_indicators(con, settings, DAY)
+    result = load_file(con, settings, KPI, path, str(DAY))
+    refresh_indicators(con, settings, DAY)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "rows_read": result.rows_read,
             "rows_published": result.rows_published, "rows_quarantined": result.rows_quarantined}
@@ -151,7 +154,7 @@ def measure(variant: str, home: Path, path: Path) -> Measure:
     """Run one variant in a child process of its own."""
     proc = subprocess.run(
         [sys.executable, "-m", "pipelines.demo.bench_towers", variant, str(home), str(path)],
-        capture_output=True, text=True, env={**os.environ, "KONEKTIVITAS_HOME": str(home)},
+        capture_output=True, text=True,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"bench variant {variant} failed: {proc.stderr[-3000:]}")

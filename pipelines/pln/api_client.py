@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import duckdb
 import requests
 
+from pipelines.batch.errors import Unrecoverable
 from pipelines.io.archive import archive_payload
 from pipelines.settings import Settings
 
 CONN_ID = "pln_partner_api"
+# Airflow's environment form of the connection (its documented way; the demo uses it).
+# Airflow reads it, never our code: a task gets the connection from Airflow.
 ENV_CONN = "AIRFLOW_CONN_" + CONN_ID.upper()
 SOURCE = "pln"
 log = logging.getLogger(__name__)
@@ -33,8 +35,8 @@ class PartnerApiError(RuntimeError):
     """The pull failed; nothing of it was loaded and the watermark did not move."""
 
 
-class PartnerAuthError(PartnerApiError):
-    pass
+class PartnerAuthError(PartnerApiError, Unrecoverable):
+    """The token was refused: retrying cannot fix it."""
 
 
 class PartnerDataError(PartnerApiError):
@@ -43,10 +45,6 @@ class PartnerDataError(PartnerApiError):
 
 class AnswerTooSlow(Exception):
     """One answer outlasted its whole-request deadline (retried like a timeout)."""
-
-
-class NoConnection(LookupError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -62,38 +60,14 @@ def _base_url(conn_type: str | None, schema: str | None, host: str, port: int | 
     return f"{scheme}://{host}{f':{port}' if port else ''}".rstrip("/")
 
 
-def connection_from_env(env: dict[str, str] | None = None) -> PartnerConnection:
-    """The connection in Airflow's environment form: a URI or JSON (outside Airflow)."""
-    value = (env if env is not None else os.environ).get(ENV_CONN, "").strip()
-    if not value:
-        raise NoConnection(f"no connection {CONN_ID!r} configured (set {ENV_CONN} or an Airflow connection)")
-    if value.startswith("{"):
-        d = json.loads(value)
-        return PartnerConnection(
-            _base_url(d.get("conn_type"), d.get("schema"), d.get("host", ""), d.get("port")),
-            d.get("password") or "",
-        )
-    u = urlsplit(value)
-    # Airflow's URI form: http://:TOKEN@host:port/ ; a scheme of its own may ride in the path.
-    schema = unquote(u.path.lstrip("/")) or None
+def partner_connection(conn: Any) -> PartnerConnection:
+    """The connection as Airflow gives it (airflow.sdk Connection: host, schema, port,
+    password) as a PartnerConnection; a PartnerConnection is taken as it is."""
+    if isinstance(conn, PartnerConnection):
+        return conn
     return PartnerConnection(
-        _base_url(u.scheme, schema, u.hostname or "", u.port), unquote(u.password or "")
+        _base_url(conn.conn_type, conn.schema, conn.host or "", conn.port), conn.password or ""
     )
-
-
-def connection_from_airflow() -> PartnerConnection:
-    """The connection as an Airflow task sees it (metadata DB, secrets backend or env)."""
-    from airflow.sdk import BaseHook
-
-    try:
-        c = BaseHook.get_connection(CONN_ID)
-    except Exception as exc:  # AirflowNotFoundException and its task-SDK relatives
-        raise NoConnection(f"no connection {CONN_ID!r} configured in Airflow") from exc
-    return PartnerConnection(_base_url(c.conn_type, c.schema, c.host or "", c.port), c.password or "")
-
-
-def _env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
 
 
 @dataclass(frozen=True)
@@ -112,15 +86,15 @@ class PullOptions:
     max_retry_after_s: float = 300.0
 
     @classmethod
-    def from_env(cls) -> PullOptions:
-        first = os.environ.get("KONEKTIVITAS_PLN_FIRST_PULL")
+    def from_settings(cls, settings: Settings) -> PullOptions:
+        first = settings.pln_first_pull
         return cls(
             first_pull_at=parse_instant(first) if first else cls.first_pull_at,
-            outage_lookback=timedelta(days=_env_float("KONEKTIVITAS_PLN_LOOKBACK_DAYS", 7)),
-            page_size=int(_env_float("KONEKTIVITAS_PLN_PAGE_SIZE", 100)),
-            timeout_s=_env_float("KONEKTIVITAS_PLN_TIMEOUT_S", 10),
-            max_retries=int(_env_float("KONEKTIVITAS_PLN_MAX_RETRIES", 4)),
-            backoff_s=_env_float("KONEKTIVITAS_PLN_BACKOFF_S", 0.5),
+            outage_lookback=timedelta(days=settings.pln_lookback_days),
+            page_size=settings.pln_page_size,
+            timeout_s=settings.pln_timeout_s,
+            max_retries=settings.pln_max_retries,
+            backoff_s=settings.pln_backoff_s,
         )
 
 

@@ -1,5 +1,5 @@
-"""PLN partner sites and outages from its API: one pull = fetch every page (archived),
-then stage → validate → publish both streams, then move the watermarks.
+"""PLN partner sites and outages from its API: one pull = list (fetch every page into the
+archive), then archive → stage → validate → publish both streams, then move the watermarks.
 
 Nothing is staged until every page of both streams arrived and parsed, so a failed
 pull loads nothing; the watermark moves only after both streams are published.
@@ -20,14 +20,8 @@ import pandas as pd
 
 from pipelines.audit import records as audit
 from pipelines.audit.suites import load_suite, required_columns
-from pipelines.batch.steps import (
-    Dataset,
-    LoadResult,
-    publish_step,
-    stage_step,
-    staging_table,
-    validate_step,
-)
+from pipelines.batch.feed import Feed, Item
+from pipelines.batch.steps import Dataset, LoadResult, staging_table
 from pipelines.pln import api_client as pln_api
 from pipelines.pln.api_client import (
     SOURCE,
@@ -37,12 +31,14 @@ from pipelines.pln.api_client import (
     PullOptions,
     fetch_stream,
     iso,
+    partner_connection,
     read_manifest_records,
 )
 from pipelines.registry.names import normalise_name
 from pipelines.settings import LOCAL_TZ, Settings
 from pipelines.warehouse import quote_literal, render_model, session, transaction
 
+SOURCE_ID = "pln_partner"  # its declaration in pipelines.batch.sources
 MAPPING_FILE = "pln_village_mapping.csv"
 SITE_FIELDS = ["site_id", "village_code", "village_name", "district_name", "service",
                "bandwidth_mbps", "status", "activated_at", "terminated_at", "pln_unit", "lat",
@@ -222,78 +218,101 @@ class PullResult:
                 f"outages ({self.outages.rows_quarantined} quarantined)")
 
 
+def pull_window(con: duckdb.DuckDBPyConnection, until: datetime, options: PullOptions
+                ) -> tuple[datetime, datetime, bool]:
+    """(sites updated since, outages starting from, anything to ask for) of a pull to `until`."""
+    marks = watermarks(con)
+    sites_since = marks.get("sites", options.first_pull_at)
+    out_start = (marks["outages"] - options.outage_lookback if "outages" in marks
+                 else options.first_pull_at)
+    # A run for a time already pulled (a rerun of an old day): the watermark never moves
+    # back, and there is nothing new to ask for.
+    return sites_since, out_start, not ("outages" in marks and until <= marks["outages"])
+
+
+def fetch_pages(
+    con: duckdb.DuckDBPyConnection, settings: Settings, conn: PartnerConnection, until: datetime,
+    options: PullOptions, sleep: Callable[[float], None] = time.sleep,
+) -> list[Item]:
+    """Every page of both streams into the archive: the two manifests to load. Nothing is
+    loaded unless both streams arrived whole (else PartnerApiError, recorded in audit)."""
+    sites_since, out_start, due = pull_window(con, until, options)
+    if not due:
+        return []
+    # A pull that died earlier left its loads running: they will never finish.
+    _fail_running(con, "abandoned: a later pull started")
+    client = PartnerClient(conn, options, sleep)
+    try:
+        fetched = [
+            fetch_stream(con, settings, client, "sites", {"updated_since": iso(sites_since)},
+                         options.page_size, _required(settings, SITES)),
+            fetch_stream(con, settings, client, "outages",
+                         {"start": iso(out_start), "end": iso(until)},
+                         options.page_size, _required(settings, OUTAGES)),
+        ]
+    except PartnerApiError as exc:
+        load = audit.start_load(con, SOURCE, SITES.name, f"pull to {iso(until)}", None,
+                                f"api/{pln_api.CONN_ID}")
+        audit.finish_load(con, load.load_id, "failed",
+                          f"{exc} Nothing of this pull was loaded; watermark unmoved.", 0, 0)
+        raise
+    finally:
+        client.close()
+    return [
+        {"dataset": ds.name, "partition_key": f"{iso(start)}/{iso(until)}",
+         "sha256": f.manifest_sha256, "name": f.manifest_name}
+        for ds, start, f in zip((SITES, OUTAGES), (sites_since, out_start), fetched, strict=True)
+    ]
+
+
+def list_pull(con: duckdb.DuckDBPyConnection, settings: Settings, partition: str,
+              connection: Any) -> list[Item]:
+    """The api delivery's list step: a pull up to the run's end (the partition)."""
+    return fetch_pages(con, settings, partner_connection(connection),
+                       datetime.fromisoformat(partition).astimezone(UTC), PullOptions.from_settings(settings))
+
+
+def advance_watermarks(con: duckdb.DuckDBPyConnection, settings: Settings, partition: str,
+                       loads: list[audit.Load]) -> None:
+    """Both streams published: the next pull starts where this one ended."""
+    until = datetime.fromisoformat(partition).astimezone(UTC)
+    by_dataset = {load.dataset: load.load_id for load in loads}
+    with transaction(con):
+        _advance(con, "sites", until, by_dataset[SITES.name])
+        _advance(con, "outages", until, by_dataset[OUTAGES.name])
+
+
+FEED = Feed((SITES, OUTAGES), list_pull, on_published=advance_watermarks)
+
+
 def pull(
     settings: Settings, conn: PartnerConnection, until: datetime | None = None,
     options: PullOptions | None = None, sleep: Callable[[float], None] = time.sleep,
 ) -> PullResult:
-    """One pull up to `until` (default now). Raises PartnerApiError with nothing loaded."""
-    options = options or PullOptions.from_env()
+    """One pull up to `until` (default now): the api delivery's steps in one session.
+    Raises PartnerApiError with nothing loaded."""
+    from pipelines.batch import run
+
+    options = options or PullOptions.from_settings(settings)
     until = (until or datetime.now(UTC)).astimezone(UTC)
     with session(settings) as con:
-        marks = watermarks(con)
-        sites_since = marks.get("sites", options.first_pull_at)
-        out_start = (marks["outages"] - options.outage_lookback if "outages" in marks
-                     else options.first_pull_at)
-        if "outages" in marks and until <= marks["outages"]:
-            # A run for a time already pulled (a rerun of an old day): the watermark never
-            # moves back, and there is nothing new to ask for.
+        sites_since, out_start, _ = pull_window(con, until, options)
+        items = fetch_pages(con, settings, conn, until, options, sleep)
+        if not items:
             return PullResult(sites_since, out_start, until, None, None)
-        # A pull that died earlier left its loads running: they will never finish.
-        _fail_running(con, "abandoned: a later pull started")
-        client = PartnerClient(conn, options, sleep)
+        ids: list[str] = []
         try:
-            fetched = [
-                fetch_stream(con, settings, client, "sites", {"updated_since": iso(sites_since)},
-                             options.page_size, _required(settings, SITES)),
-                fetch_stream(con, settings, client, "outages",
-                             {"start": iso(out_start), "end": iso(until)},
-                             options.page_size, _required(settings, OUTAGES)),
-            ]
-        except PartnerApiError as exc:
-            load = audit.start_load(con, SOURCE, SITES.name, f"pull to {iso(until)}", None,
-                                    f"api/{pln_api.CONN_ID}")
-            audit.finish_load(con, load.load_id, "failed",
-                              f"{exc} Nothing of this pull was loaded; watermark unmoved.", 0, 0)
-            raise
-        finally:
-            client.close()
-        loads: list[audit.Load] = []
-        try:
-            results = []
-            loads = [
-                audit.start_load(con, SOURCE, ds.name, f"{iso(sites_since if ds is SITES else out_start)}"
-                                 f"/{iso(until)}", f.manifest_sha256, f.manifest_name)
-                for ds, f in zip((SITES, OUTAGES), fetched, strict=True)
-            ]
-            for ds, load in zip((SITES, OUTAGES), loads, strict=True):
-                stage_step(con, settings, ds, load)
-                validate_step(con, settings, ds, load)
-            for ds, load in zip((SITES, OUTAGES), loads, strict=True):
-                results.append(publish_step(con, settings, ds, load))
-            with transaction(con):
-                _advance(con, "sites", until, loads[0].load_id)
-                _advance(con, "outages", until, loads[1].load_id)
+            ids = run.archive(con, settings, SOURCE_ID, "api", items)
+            run.validate(con, settings, SOURCE_ID, "api", run.stage(con, settings, SOURCE_ID, "api", ids))
+            sites, outages = run.publish(con, settings, SOURCE_ID, "api", until.isoformat(), ids)
         except Exception as exc:
             _fail_running(con, f"pull failed: {exc}; watermark unmoved")
-            for ds, load in zip((SITES, OUTAGES), loads, strict=False):
-                con.execute(f"DROP TABLE IF EXISTS {staging_table(ds, load.load_id)}")
+            for load_id in ids:
+                ds = FEED.dataset(audit.get_load(con, load_id).dataset)
+                con.execute(f"DROP TABLE IF EXISTS {staging_table(ds, load_id)}")
             raise
-    return PullResult(sites_since, out_start, until, results[0], results[1])
+    return PullResult(sites_since, out_start, until, sites, outages)
 
 
 def _required(settings: Settings, dataset: Dataset) -> list[str]:
     return required_columns(load_suite(settings.expectations_dir, dataset.name))
-
-
-def pull_in_airflow(settings: Settings, until: datetime | None) -> str:
-    """The DAG's pull: the connection from Airflow, a skip when there is none."""
-    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
-
-    try:
-        conn = pln_api.connection_from_airflow()
-    except pln_api.NoConnection as exc:
-        raise AirflowSkipException(f"PLN API pull skipped: {exc}") from None
-    try:
-        return pull(settings, conn, until).describe()
-    except pln_api.PartnerAuthError as exc:
-        raise AirflowFailException(str(exc)) from None  # retrying cannot fix a bad token

@@ -19,7 +19,9 @@ from typing import Any
 import duckdb
 
 from pipelines.audit import records as audit
-from pipelines.batch.steps import BatchRejected, Dataset, LoadResult, load_file
+from pipelines.batch.errors import BatchRejected
+from pipelines.batch.feed import landed_feed
+from pipelines.batch.steps import Dataset
 from pipelines.io.workbook import sheet_rows
 from pipelines.pln.pull import raw_table
 from pipelines.settings import Settings
@@ -187,24 +189,5 @@ def landed_reports(settings: Settings) -> list[Path]:
     return sorted(p for p in folder.glob("*.xlsx") if _FILE.match(p.name)) if folder.exists() else []
 
 
-def pending_reports(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:
-    from pipelines.io.archive import sha256_of
-
-    return [p for p in landed_reports(settings)
-            if not audit.published_load_of(con, DATASET.name, sha256_of(p))]
-
-
-def load_reports(settings: Settings) -> list[LoadResult]:
-    """Load every new report; after trying all, fail if any was rejected (with the reasons)."""
-    from pipelines.warehouse import session
-
-    results, rejected = [], []
-    with session(settings) as con:
-        for path in pending_reports(con, settings):
-            try:
-                results.append(load_file(con, settings, DATASET, path, report_month(path)))
-            except BatchRejected as exc:
-                rejected.append(str(exc))
-    if rejected:
-        raise BatchRejected("; ".join(rejected))
-    return results
+# Each new report is one load of its month.
+FEED = landed_feed(DATASET, landed_reports, report_month)

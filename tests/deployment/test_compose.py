@@ -40,6 +40,8 @@ def test_compose_defines_airflow_on_celery() -> None:
     assert commands["airflow-worker"] == "celery worker"
     assert commands["airflow-dag-processor"] == "dag-processor"
     assert "airflow db migrate" in commands["airflow-init"][1]
+    # The warehouse is migrated once, before any task opens it (opening never migrates).
+    assert "konektivitas migrate" in commands["airflow-init"][1]
 
 
 def test_compose_carries_no_secret() -> None:

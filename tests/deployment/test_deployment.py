@@ -30,8 +30,8 @@ from compose_processes import (
 )
 from local_services import psql, redis_answers
 
+from pipelines.batch.days import WITA
 from pipelines.settings import get_settings
-from pipelines.towers.day import WITA
 
 DAG = "tower_logs"
 

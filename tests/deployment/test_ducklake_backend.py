@@ -8,12 +8,14 @@ import pytest
 from pipelines.batch.steps import load_file
 from pipelines.registry import kemendagri
 from pipelines.settings import get_settings
-from pipelines.warehouse import connect
+from pipelines.warehouse import connect, migrate_warehouse
 
 
 @pytest.fixture
 def lake_settings(ducklake, tmp_path):
-    return get_settings(tmp_path / "home")
+    settings = get_settings(tmp_path / "home")
+    migrate_warehouse(settings)  # the catalog's tables, as airflow-init does
+    return settings
 
 
 def test_kemendagri_load_on_ducklake(lake_settings) -> None:

@@ -7,13 +7,12 @@ import pytest
 
 from pipelines.marts.dictionary import entries, undocumented
 from pipelines.marts.engine import build_all
-from pipelines.settings import get_settings
 from pipelines.warehouse import session
 
 
 @pytest.fixture
-def lake_settings(ducklake, tmp_path):
-    return get_settings(tmp_path / "home")
+def lake_settings(ducklake, settings):
+    return settings  # `settings` migrates the lake (ducklake is asked for first)
 
 
 def test_marts_build_and_are_documented_on_ducklake(lake_settings) -> None:

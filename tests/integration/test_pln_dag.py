@@ -11,11 +11,12 @@ import sys
 import pytest
 from pln_support import TOKEN, write_config
 
+from pipelines.batch.sources import SOURCES
 from pipelines.demo.generate import GenerateOptions, generate
 from pipelines.demo.generate.pln import api_folder
 from pipelines.demo.partner_server import Faults, PartnerApiServer, PartnerData
 from pipelines.pln.api_client import ENV_CONN
-from pipelines.runner import pln_runs
+from pipelines.runner import configure_airflow, planned_runs
 from pipelines.warehouse import session
 
 
@@ -61,5 +62,6 @@ def test_pln_partner_dag_runs_end_to_end(settings, tmp_path):
 
 def test_run_skips_the_pull_with_a_clear_message_without_a_connection(settings, monkeypatch, capsys):
     monkeypatch.delenv(ENV_CONN, raising=False)
-    assert pln_runs(settings) == []  # nothing landed either: no run at all
+    configure_airflow(settings)  # the runner asks Airflow for the connection
+    assert planned_runs(settings, SOURCES["pln_partner"]) == []  # nothing landed: no run at all
     assert "no connection 'pln_partner_api'" in capsys.readouterr().out

@@ -11,6 +11,7 @@ from pipelines.cli import main
 from pipelines.demo.partner_server import PartnerData
 from pipelines.pln import pull as pln
 from pipelines.pln.site_match import unmatched_sites
+from pipelines.settings import get_settings
 from pipelines.warehouse import session
 
 
@@ -23,6 +24,7 @@ def test_unmatched_names_are_listed_then_settled_by_the_mapping_file(
 ):
     config = write_config(tmp_path, [])
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(config))
+    settings = get_settings(settings.home)  # one that sees the config
     write_registry(settings)
     data = PartnerData(sites=[
         nameless("M1", "SAMBOJA", "SANGA-SANGA DALAM"),  # spelling aside, one village

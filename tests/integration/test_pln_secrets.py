@@ -13,11 +13,14 @@ from pipelines.cli import main
 from pipelines.demo.partner_server import Faults
 from pipelines.pln import api_client as pln_api
 from pipelines.pln import pull as pln
+from pipelines.runner import airflow_connection, configure_airflow
+from pipelines.settings import get_settings
 from pipelines.warehouse import session
 
 
 def test_the_token_never_leaks(settings, tmp_path, monkeypatch, caplog, capsys):
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(write_config(tmp_path, [])))
+    settings = get_settings(settings.home)  # one that sees the config
     caplog.set_level(logging.DEBUG)  # urllib3 and requests included
     write_registry(settings)
     errors: list[str] = []
@@ -43,7 +46,8 @@ def test_the_token_never_leaks(settings, tmp_path, monkeypatch, caplog, capsys):
     # the command line, with the connection in Airflow's URI form
     with partner_server(faults=Faults(unauthorized=True)) as (api, _):
         monkeypatch.setenv(pln_api.ENV_CONN, f"http://:{TOKEN}@127.0.0.1:{api.port}/")
-        assert pln_api.connection_from_env().token == TOKEN
+        configure_airflow(settings)
+        assert pln_api.partner_connection(airflow_connection(pln_api.CONN_ID)).token == TOKEN
         assert main(["pln", "pull", "--home", str(settings.home)]) == 1
     out = capsys.readouterr()
     assert "refused the token" in out.out
@@ -71,7 +75,8 @@ def test_the_token_never_leaks(settings, tmp_path, monkeypatch, caplog, capsys):
     '{"conn_type": "http", "host": "127.0.0.1", "port": 9, "password": "tok/en"}',
     "http://:tok%2Fen@127.0.0.1:9/http",
 ])
-def test_connection_env_forms(value, monkeypatch):
+def test_connection_env_forms(value, settings, monkeypatch):
     monkeypatch.setenv(pln_api.ENV_CONN, value)
-    conn = pln_api.connection_from_env()
+    configure_airflow(settings)
+    conn = pln_api.partner_connection(airflow_connection(pln_api.CONN_ID))
     assert (conn.base_url, conn.token) == ("http://127.0.0.1:9", "tok/en")

@@ -46,12 +46,11 @@ def readme_commands() -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory with `.venv` and `data/` where `make demo` would leave them."""
+    from pipelines.batch.run import run_deliveries
     from pipelines.demo.generate import GenerateOptions, generate
     from pipelines.marts import engine
-    from pipelines.registry import deliveries
     from pipelines.settings import get_settings
-    from pipelines.towers import day as towers
-    from pipelines.warehouse import session
+    from pipelines.warehouse import migrate_warehouse
 
     root = tmp_path_factory.mktemp("checkout")
     (root / ".venv").symlink_to(sys.prefix, target_is_directory=True)
@@ -64,9 +63,9 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.rmtree(home / "landing/registry/bps")
         for old in ("kemendagri/2020-01-01.csv", "attributes/2025.csv"):
             (home / "landing/registry" / old).unlink()
-        deliveries.load_all(settings)
-        with session(settings) as con:
-            towers.load_day(con, settings, DAY)
+        migrate_warehouse(settings)
+        run_deliveries(settings, "village_registry", "now")
+        run_deliveries(settings, "tower_logs", str(DAY))
         engine.build_all(settings)
     return root
 

@@ -6,17 +6,22 @@ from __future__ import annotations
 import pytest
 
 from pipelines import cli
+from pipelines.batch.run import run_deliveries
+from pipelines.batch.sources import SOURCES
 from pipelines.demo.generate import GenerateOptions
 from pipelines.demo.generate import registry as gen
 from pipelines.demo.generate.geo import village_centroid
-from pipelines.registry import deliveries as registry
+from pipelines.registry.deliveries import refresh_crosswalk
 from pipelines.registry.kemendagri import registry_as_of
+from pipelines.runner import planned_runs
+from pipelines.settings import get_settings
 from pipelines.warehouse import session
 
 
 @pytest.fixture
 def generated(settings, monkeypatch, tmp_path):
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(tmp_path / "config"))
+    settings = get_settings(settings.home)  # one that sees the config
     files = gen.generate(GenerateOptions(home=settings.home))
     assert {p.parent.name for p in files} >= {"kemendagri", "attributes", "2025-07-01"}
     return settings
@@ -25,11 +30,11 @@ def generated(settings, monkeypatch, tmp_path):
 def test_generated_registry_loads_with_history_crosswalk_and_attributes(generated):
     # One load of the whole synthetic registry, then every check on it (loads cost time).
     settings = generated
-    assert registry.anything_pending(settings)
-    results = registry.load_all(settings)
-    assert all(r["rows_quarantined"] == 0 for kind in DELIVERY_KINDS for r in results[kind])
+    assert registry_runs(settings)
+    results = run_deliveries(settings, "village_registry", "now")
+    assert all(r.rows_quarantined == 0 for kind in DELIVERY_KINDS for r in results[kind])
     assert [len(results[k]) for k in DELIVERY_KINDS] == [2, 4, 2]
-    assert not registry.anything_pending(settings)
+    assert not registry_runs(settings)
     with session(settings) as con:
         # The earlier edition has one district less; the split is traced village by village.
         def districts(day: str) -> int:
@@ -72,7 +77,6 @@ def test_generated_registry_loads_with_history_crosswalk_and_attributes(generate
         "kemendagri_region", "bps_region", "village_attributes"}
 
     # The runner's plan: nothing left, until a new attributes file or mapping file appears.
-    from pipelines.runner import registry_runs
 
     assert registry_runs(settings) == []
     extra = settings.landing / "registry" / "attributes" / "2027.csv"
@@ -83,22 +87,28 @@ def test_generated_registry_loads_with_history_crosswalk_and_attributes(generate
     mapping.parent.mkdir(parents=True, exist_ok=True)
     mapping.write_text("bps_code,bps_name,kemendagri_code,note\n")
     assert len(registry_runs(settings)) == 1  # a new mapping file is applied on the next run
-    registry.refresh_crosswalk(settings)
+    with session(settings) as con:
+        refresh_crosswalk(con, settings)
     assert registry_runs(settings) == []
 
 
 DELIVERY_KINDS = ["kemendagri", "bps", "attributes"]
 
 
+def registry_runs(settings) -> list:
+    return planned_runs(settings, SOURCES["village_registry"])
+
+
 def test_unmatched_command_prints_what_to_settle(settings, shared_registry, monkeypatch, tmp_path, capsys):
     import shutil
 
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(tmp_path / "config"))
+    settings = get_settings(settings.home)  # one that sees the config
     landing = settings.landing / "registry"
     (landing / "kemendagri").mkdir(parents=True)
     shutil.copyfile(shared_registry / "kemendagri_2020_64.02.csv", landing / "kemendagri" / "2020-01-01.csv")
     shutil.copytree(shared_registry / "bps_mfd_2018_6403", landing / "bps" / "2018-07-01")
-    registry.load_all(settings)
+    run_deliveries(settings, "village_registry", "now")
     assert cli.main(["registry", "unmatched", "--home", str(settings.home)]) == 0
     out = capsys.readouterr().out
     assert "1 BPS region without a Kemendagri link" in out

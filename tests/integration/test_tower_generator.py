@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from pipelines.batch.run import run_deliveries
 from pipelines.cli import main
-from pipelines.towers import day as towers
+from pipelines.towers.files import day_file
 
 DAY = date(2026, 9, 1)
 
@@ -19,13 +20,13 @@ def test_knobs_choose_towers_bad_rows_and_variant(home, con, settings) -> None:
     assert _generate(home, "--towers", "4", "--gap-rate", "0", "--bad-rate", "all=0",
                      "--bad-rate", "duplicate=0.02", "--variant-rate", "all=0",
                      "--variant-rate", "semicolon=1") == 0
-    path = towers.day_file(settings, "kpi", DAY)
+    path = day_file(settings, "kpi", DAY)
     assert path.name == f"{DAY}.csv"  # no gzip
     header = path.read_bytes().splitlines()[0]
     assert header.startswith(b"tower_id;ts;")  # semicolon variant, no BOM
     assert b"\r" not in path.read_bytes()  # no CRLF
 
-    result = towers.load_day(con, settings, DAY)["tower_kpi"]
+    result = run_deliveries(settings, "tower_logs", str(DAY), con=con)["kpi"][0]
     # 4 towers x 288 slots, no gaps, plus the injected duplicates and nothing else bad.
     assert result.rows_published == 4 * 288
     assert 0 < result.rows_quarantined == result.rows_read - 4 * 288

@@ -37,7 +37,7 @@ def test_timetable_gives_the_local_day_to_scheduled_and_test_runs(home):
         from airflow.timetables.interval import CronDataIntervalTimetable
         from pipelines.runner import load_dags
         from pipelines.settings import get_settings
-        from pipelines.towers.day import local_midnight, run_day
+        from pipelines.batch.days import local_midnight, run_day
 
         dag = load_dags(get_settings())["tower_logs"]
         tt = CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Makassar")
@@ -89,7 +89,7 @@ def test_tower_logs_dag_loads_days_then_fails_clearly_on_a_bad_file(home):
         second = run_pending(s)
         # a day whose files never landed: the wait fails at once (its deadline is past)
         from pipelines.runner import load_dags, run_dag
-        from pipelines.towers.day import local_midnight
+        from pipelines.batch.days import local_midnight
         import contextlib, io
         out = io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):

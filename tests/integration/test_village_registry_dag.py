@@ -9,9 +9,9 @@ def test_dag_loads_editions_then_bps_then_attributes_then_crosswalk(settings):
     configure_airflow(settings)
     dag = load_dags(settings)["village_registry"]
     order = [t.task_id for t in dag.topological_sort()]
-    steps = [f"{step}_{kind}" for kind in ("kemendagri", "bps", "attributes")
-             for step in ("archive", "stage", "validate", "publish")] + ["crosswalk"]
+    steps = [f"{kind}.{step}" for kind in ("kemendagri", "bps", "attributes")
+             for step in ("list", "archive", "stage", "validate", "publish")] + ["crosswalk"]
     assert sorted(order) == sorted(steps)
     assert [t for t in order if t in steps] == steps
-    assert dag.get_task("archive_bps").upstream_task_ids == {"publish_kemendagri"}
+    assert dag.get_task("bps.list").upstream_task_ids == {"kemendagri.publish"}
     assert all(t.pool == "duckdb_writer" for t in dag.tasks)

@@ -22,6 +22,7 @@ from pipelines.registry.crosswalk import (
     read_mapping,
 )
 from pipelines.registry.matching import match_by_children
+from pipelines.settings import get_settings
 
 TRUTH = Path(__file__).parents[1] / "data" / "bps_mfd_2018_6403_truth.csv"
 BPS_DATE = "2018-07-01"  # effective date chosen for the real BPS 2018 delivery
@@ -41,6 +42,7 @@ def load_bps(con, settings) -> list:
 @pytest.fixture
 def real_crosswalk(con, settings, shared_registry, monkeypatch, tmp_path):
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(tmp_path / "config"))
+    settings = get_settings(settings.home)  # one that sees the config
     edition = load_file(con, settings, kemendagri.DATASET,
                         shared_registry / "kemendagri_2020_64.02.csv", "2020-01-01")
     assert edition.status == "published"
@@ -89,6 +91,7 @@ def test_real_bps_2018_against_2020_edition(real_crosswalk):
 
 def test_mapping_file_settles_unmatched_on_next_build(real_crosswalk, settings):
     con = real_crosswalk
+    settings = get_settings(settings.home)  # with the config real_crosswalk set
     assert not crosswalk_pending(con, settings)
     path = settings.config_dir / "bps_mapping.csv"
     path.parent.mkdir(parents=True, exist_ok=True)

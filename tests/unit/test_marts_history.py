@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 
+from pipelines.batch.run import run_deliveries
 from pipelines.demo.generate import GenerateOptions, generate
 from pipelines.demo.generate import pln as gen_pln
 from pipelines.demo.generate import registry as gen_registry
 from pipelines.demo.generate import towers as gen_towers
 from pipelines.marts import engine
 from pipelines.marts import months as connectivity
-from pipelines.registry import deliveries as registry
-from pipelines.towers import day as towers
+from pipelines.settings import get_settings
 from pipelines.warehouse import session
 
 pytestmark = pytest.mark.slow
@@ -28,13 +28,14 @@ def _month_rows(con, settings, month: date) -> dict[str, list]:
 
 def test_a_late_correction_rebuilds_its_month_and_no_other(settings, monkeypatch, tmp_path):
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(tmp_path / "config"))
+    settings = get_settings(settings.home)  # one that sees the config
     sept, octo = date(2026, 9, 1), date(2026, 10, 1)
     generate(GenerateOptions(home=settings.home, start=date(2026, 9, 29), days=3),
              only=("registry", "towers"))
-    registry.load_all(settings)
+    run_deliveries(settings, "village_registry", "now")
     with session(settings) as con:
         for day in (date(2026, 9, 29), date(2026, 9, 30), date(2026, 10, 1)):
-            towers.load_day(con, settings, day)
+            run_deliveries(settings, "tower_logs", str(day), con=con)
     assert connectivity.build_stale_months(settings) == [sept, octo]
     assert connectivity.build_stale_months(settings) == []  # nothing new: nothing rebuilt
     with session(settings, read_only=True) as con:
@@ -56,7 +57,7 @@ def test_a_late_correction_rebuilds_its_month_and_no_other(settings, monkeypatch
     kpi.unlink()
     (kpi.parent / "2026-09-30.csv").write_text("\n".join(fixed) + "\n", encoding="utf-8")
     with session(settings) as con:
-        towers.load_day(con, settings, date(2026, 9, 30))
+        run_deliveries(settings, "tower_logs", str(date(2026, 9, 30)), con=con)
     assert connectivity.build_stale_months(settings) == [sept]
     with session(settings, read_only=True) as con:
         after = {m: _month_rows(con, settings, m) for m in (sept, octo)}
@@ -72,6 +73,7 @@ def test_harmonised_trend_puts_moved_villages_under_the_new_districts(
         settings, shared_registry, monkeypatch, tmp_path):
     """Real 2020 and 2025 editions, generated towers and attributes around them."""
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(tmp_path / "config"))
+    settings = get_settings(settings.home)  # one that sees the config
     folder = settings.landing / "registry" / "kemendagri"
     folder.mkdir(parents=True)
     for src, effective in (("kemendagri_2020_64.02.csv", "2020-01-01"),
@@ -86,10 +88,10 @@ def test_harmonised_trend_puts_moved_villages_under_the_new_districts(
     options = GenerateOptions(home=settings.home, start=date(2025, 6, 29), days=4)
     gen_towers.generate(options)
     gen_pln.generate(options)
-    registry.load_all(settings)
+    run_deliveries(settings, "village_registry", "now")
     with session(settings) as con:
         for n in range(4):
-            towers.load_day(con, settings, date(2025, 6, 29 + n) if n < 2 else date(2025, 7, n - 1))
+            run_deliveries(settings, "tower_logs", str(date(2025, 6, 29 + n) if n < 2 else date(2025, 7, n - 1)), con=con)
         engine.build_whole(con, settings)
         for month in (date(2025, 6, 1), date(2025, 7, 1)):
             engine.build_month(con, settings, month)

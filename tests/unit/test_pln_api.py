@@ -21,7 +21,7 @@ from pipelines.demo.partner_server import Faults
 from pipelines.pln import pull as pln
 from pipelines.pln.api_client import PartnerApiError, PartnerAuthError, PartnerDataError
 from pipelines.settings import get_settings
-from pipelines.warehouse import session
+from pipelines.warehouse import migrate_warehouse, session
 
 UNTIL = datetime(2026, 9, 20, tzinfo=UTC)
 LATER = datetime(2026, 9, 25, tzinfo=UTC)
@@ -30,6 +30,7 @@ LATER = datetime(2026, 9, 25, tzinfo=UTC)
 @pytest.fixture
 def pln_settings(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(write_config(tmp_path, [])))
+    settings = get_settings(settings.home)  # one that sees the config
     write_registry(settings)
     return settings
 
@@ -172,6 +173,7 @@ def test_a_pull_interrupted_half_way_and_rerun_equals_one_clean_pull(pln_setting
         api.faults.fail_after = None
         pln.pull(pln_settings, conn, UNTIL, FAST)
         clean = get_settings(tmp_path / "clean")
+        migrate_warehouse(clean)
         write_registry(clean)
         pln.pull(clean, conn, UNTIL, FAST)
     for table, order in [("core.dim_partner_site", "site_id"), ("core.fct_partner_outage", "outage_id")]:

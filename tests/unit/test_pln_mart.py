@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 from pln_support import FAST, outage, partner_server, site, write_config, write_registry
 
+from pipelines.batch.run import run_deliveries
 from pipelines.demo.generate.pln import SheetStyle, write_sla_report
 from pipelines.demo.partner_server import PartnerData
 from pipelines.marts.engine import build_all
 from pipelines.pln import pull as pln
-from pipelines.pln import sla_report as pln_sla
+from pipelines.settings import get_settings
 from pipelines.warehouse import session
 
 WITA = "+08:00"
@@ -48,12 +49,13 @@ def september() -> PartnerData:
 def build_after_pull(settings, tmp_path, monkeypatch, month: date, report: list[dict]) -> None:
     """September's partner data pulled on 2 October, `month`'s SLA report, the marts."""
     monkeypatch.setenv("KONEKTIVITAS_CONFIG", str(write_config(tmp_path, [])))
+    settings = get_settings(settings.home)  # one that sees the config
     write_registry(settings)
     with partner_server(september()) as (_, conn):
         pln.pull(settings, conn, datetime(2026, 10, 2, tzinfo=UTC), FAST)
     write_sla_report(settings.landing / "pln" / "sla" / f"{month:%Y-%m}.xlsx", month, report,
                      SheetStyle())
-    pln_sla.load_reports(settings)
+    run_deliveries(settings, "pln_partner", "now")
     build_all(settings)
 
 

@@ -7,10 +7,15 @@ from datetime import date
 
 import pytest
 
-from pipelines.batch.steps import BatchRejected
+from pipelines.batch.errors import BatchRejected
+from pipelines.batch.run import run_deliveries
 from pipelines.demo.generate.pln import SheetStyle, write_sla_report
-from pipelines.pln import sla_report as pln_sla
 from pipelines.warehouse import session
+
+
+def load_reports(settings) -> list:
+    """The pln_partner run without a partner connection: the SLA reports only."""
+    return run_deliveries(settings, "pln_partner", "now")["sla_report"]
 
 
 def row(no: int, site_id: str, avail, sla=99.0, downtime=None, outages=None) -> dict:
@@ -42,7 +47,7 @@ def test_header_anywhere_decimal_commas_empty_cells_and_total_rows(settings):
         row(1, "S1", 100),
         row(2, "S2", "n/a"),  # not a number: that row is quarantined, the rest loads
     ], SheetStyle(header_row=9, merged_header=False, english_title=True, total_label="TOTAL"))
-    results = pln_sla.load_reports(settings)
+    results = load_reports(settings)
     assert [(r.rows_read, r.rows_published, r.rows_quarantined) for r in results] == [
         (3, 3, 0), (2, 1, 1)]  # the total rows are neither data nor bad rows
     assert reported(settings) == [
@@ -60,7 +65,7 @@ def test_a_period_that_disagrees_with_the_file_name_is_rejected_with_that_reason
     write_sla_report(sla_path(settings, "2026-11"), date(2026, 11, 1), [row(1, "S1", 99.9)],
                      SheetStyle(period_month=date(2026, 10, 1)))
     with pytest.raises(BatchRejected, match="period mismatch"):
-        pln_sla.load_reports(settings)
+        load_reports(settings)
     with session(settings, read_only=True) as con:
         status, message = con.execute(
             "SELECT status, message FROM audit.load WHERE dataset = 'pln_sla_report'").fetchone()
@@ -72,9 +77,9 @@ def test_a_period_that_disagrees_with_the_file_name_is_rejected_with_that_reason
 def test_a_corrected_report_replaces_its_month(settings):
     path = sla_path(settings, "2026-09")
     write_sla_report(path, date(2026, 9, 1), [row(1, "S1", 99.0), row(2, "S2", 98.0)], SheetStyle())
-    pln_sla.load_reports(settings)
+    load_reports(settings)
     write_sla_report(path, date(2026, 9, 1), [row(1, "S1", "99,5")],
                      SheetStyle(english_title=True, header_row=7))
-    pln_sla.load_reports(settings)
+    load_reports(settings)
     assert [(r[1], r[3]) for r in reported(settings)] == [("S1", 99.5)]
-    assert pln_sla.load_reports(settings) == []  # nothing new: nothing loaded again
+    assert load_reports(settings) == []  # nothing new: nothing loaded again

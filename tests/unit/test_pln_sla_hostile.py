@@ -9,15 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.batch.steps import BatchRejected
+from pipelines.batch.errors import BatchRejected
+from pipelines.batch.run import run_deliveries
 from pipelines.demo.generate.pln import SheetStyle, write_sla_report
-from pipelines.pln import sla_report
 from pipelines.warehouse import session
 
 ROW = {"no": 1, "site_id": "S1", "village_name": "Kedang Ipil", "district_name": "KOTA BANGUN",
        "service": "FIBER", "bandwidth_mbps": 20, "contracted_sla_pct": 99.0,
        "reported_availability_pct": 99.5, "downtime_minutes": None, "outage_count": None}
 SHEET = "xl/worksheets/sheet1.xml"
+
+
+def load_reports(settings) -> list:
+    """The pln_partner run without a partner connection: the SLA reports only."""
+    return run_deliveries(settings, "pln_partner", "now")["sla_report"]
 
 
 def valid_report(settings, month: str) -> Path:
@@ -74,7 +79,7 @@ def test_a_hostile_report_is_rejected_and_the_next_month_loads(settings, case) -
     spoil(valid_report(settings, "2026-09"))
     valid_report(settings, "2026-10")
     with pytest.raises(BatchRejected, match=reason):
-        sla_report.load_reports(settings)
+        load_reports(settings)
     with session(settings, read_only=True) as con:
         loads = con.execute(
             """SELECT partition_key, status, message FROM audit.load
@@ -88,5 +93,5 @@ def test_a_hostile_report_is_rejected_and_the_next_month_loads(settings, case) -
 
 def test_a_million_empty_rows_below_the_table_are_never_read(settings) -> None:
     rewrite_part(valid_report(settings, "2026-09"), SHEET, empty_rows_below)
-    (result,) = sla_report.load_reports(settings)
+    (result,) = load_reports(settings)
     assert (result.status, result.rows_read, result.rows_published) == ("published", 1, 1)

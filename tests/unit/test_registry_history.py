@@ -10,7 +10,7 @@ import pytest
 from pipelines.batch.steps import load_file
 from pipelines.registry import kemendagri
 from pipelines.registry.succession import succession_rows
-from pipelines.warehouse import connect
+from pipelines.warehouse import connect, migrate_warehouse
 
 # Effective dates chosen for the real editions (their files carry only the year).
 REAL_2020 = "2020-01-01"
@@ -44,6 +44,7 @@ def test_out_of_order_edition_gives_the_same_history(settings, shared_registry, 
     from pipelines.settings import get_settings
 
     other = get_settings(tmp_path / "other")
+    migrate_warehouse(other)
     reversed_ = connect(other)
     load_real(reversed_, other, shared_registry, [REAL_2025, REAL_2020])
     assert reversed_.execute(HISTORY).fetchall() == expected

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 from towerfiles import day_samples, syslog, write_events, write_inventory, write_kpi
 
+from pipelines.batch.run import run_deliveries
 from pipelines.marts.engine import build_all
-from pipelines.towers import day as towers
 
 D29, D30 = date(2026, 9, 29), date(2026, 9, 30)
 
@@ -55,8 +55,8 @@ def month_end(con, settings, home):
     write_events(home, D30, [
         syslog("T1", datetime(2026, 9, 30, 23, 0), "netwatch", "link ether1 down"),
     ])
-    towers.load_day(con, settings, D29)
-    towers.load_day(con, settings, D30)
+    run_deliveries(settings, "tower_logs", str(D29), con=con)
+    run_deliveries(settings, "tower_logs", str(D30), con=con)
     return con
 
 

@@ -17,8 +17,9 @@ from towerfiles import (
     write_kpi,
 )
 
-from pipelines.batch.steps import BatchRejected
-from pipelines.towers import day as towers
+from pipelines.batch.errors import BatchRejected, FilesNotLanded
+from pipelines.batch.run import run_deliveries, run_delivery
+from pipelines.towers import files, kpi
 
 DAY = date(2026, 9, 1)
 
@@ -29,6 +30,11 @@ def landed(home):
     write_inventory(home, DAY, [{"tower_id": "T1"}, {"tower_id": "T-2_b"}])
     write_events(home, DAY, [syslog("T1", datetime(2026, 9, 1, 3, 0), "system", "router rebooted")])
     return home
+
+
+def load_day(con, settings) -> dict:
+    """Every step of DAY's tower_logs run, in the test's session: {kind: published loads}."""
+    return run_deliveries(settings, "tower_logs", str(DAY), con=con)
 
 
 def ledger(con, dataset: str) -> list[tuple]:
@@ -63,7 +69,7 @@ def test_every_kpi_variant_loads(con, settings, landed, variant):
     rows = day_samples("T1", DAY, offset=offset) + day_samples("T-2_b", DAY, offset=offset)
     write_kpi(landed, DAY, rows, **options)
 
-    result = towers.load_day(con, settings, DAY)["tower_kpi"]
+    result = load_day(con, settings)["kpi"][0]
 
     assert (result.rows_read, result.rows_published, result.rows_quarantined) == (576, 576, 0)
     first = con.execute(
@@ -109,7 +115,7 @@ def test_every_bad_row_kind_is_quarantined_with_its_reason(backend, con, setting
     ]
     write_kpi(landed, DAY, good + bad)
 
-    result = towers.load_day(con, settings, DAY)["tower_kpi"]
+    result = load_day(con, settings)["kpi"][0]
 
     first_bad = 2 + len(good)  # line of the first bad row (header is line 1)
     got = reasons_by_line(con)
@@ -156,7 +162,7 @@ def test_file_without_a_required_column_is_rejected_whole(con, settings, landed)
     write_kpi(landed, DAY, day_samples("T1", DAY), columns=cols)
 
     with pytest.raises(BatchRejected) as err:
-        towers.load_day(con, settings, DAY)
+        load_day(con, settings)
 
     message = str(err.value)
     assert "landing/towers/kpi/2026-09-01.csv" in message
@@ -174,13 +180,13 @@ def kpi_rows(con) -> list[tuple]:
 
 def test_rerun_and_corrected_file_leave_one_copy(backend, con, settings, landed):
     write_kpi(landed, DAY, day_samples("T1", DAY, down_slots={5}))
-    towers.load_day(con, settings, DAY)
-    towers.load_day(con, settings, DAY)  # same bytes: a duplicate delivery, nothing loaded
+    load_day(con, settings)
+    load_day(con, settings)  # same bytes: a duplicate delivery, nothing loaded
     assert [s for s, *_ in ledger(con, "tower_kpi")] == ["published", "duplicate"]
 
     corrected = day_samples("T1", DAY) + day_samples("T-2_b", DAY, skip_slots={0, 1})
     write_kpi(landed, DAY, corrected, gz=True)
-    towers.load_day(con, settings, DAY)
+    load_day(con, settings)
 
     assert kpi_rows(con) == []
     assert con.execute(
@@ -196,19 +202,19 @@ def test_crash_mid_publish_then_rerun_leaves_one_copy(backend, con, settings, la
     write_kpi(landed, DAY, day_samples("T1", DAY))
 
     def crash_after_insert(con, settings, dataset, load, valid):
-        towers.publish_kpi(con, settings, dataset, load, valid)
+        kpi.publish_kpi(con, settings, dataset, load, valid)
         raise RuntimeError("power cut mid-publish")
 
-    crashing = dataclasses.replace(towers.KPI, publish=crash_after_insert)
-    monkeypatch.setitem(towers.DAY_DATASETS, "tower_kpi", (crashing, "kpi"))
+    crashing = dataclasses.replace(kpi.KPI, publish=crash_after_insert)
+    monkeypatch.setattr(kpi, "FEED", dataclasses.replace(kpi.FEED, datasets=(crashing,)))
     with pytest.raises(RuntimeError, match="power cut"):
-        towers.load_day(con, settings, DAY)
+        load_day(con, settings)
     # The rows landed, but their load never published: nobody sees them.
     assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min_landed").fetchone() == (288,)
     assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min").fetchone() == (0,)
 
-    monkeypatch.setitem(towers.DAY_DATASETS, "tower_kpi", (towers.KPI, "kpi"))
-    towers.load_day(con, settings, DAY)
+    monkeypatch.undo()
+    load_day(con, settings)
     assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min").fetchone() == (288,)
     assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min_landed").fetchone() == (288,)
     assert kpi_rows(con) == []
@@ -236,7 +242,7 @@ def test_syslog_lines_become_typed_events(con, settings, landed, variant):
     lines.append(syslog("T1", datetime(2026, 9, 2, 0, 5), "system", "router rebooted"))
     write_events(landed, DAY, lines, **variant)
 
-    result = towers.load_day(con, settings, DAY)["tower_event"]
+    result = load_day(con, settings)["events"][0]
 
     events = con.execute(
         """SELECT event_type, event_at, iface, battery_v, message FROM core.fct_tower_event
@@ -271,7 +277,7 @@ def test_inventory_is_history(con, settings, home):
         {"tower_id": "C", "commissioned_on": "2026-09-05", "lat": "-0.75"},
     ])
 
-    results = towers.load_inventory(con, settings, date(2026, 9, 10))
+    results = run_delivery(con, settings, "tower_logs", "inventory", "2026-09-10")
 
     assert [(r.rows_published, r.rows_quarantined) for r in results] == [(3, 1), (2, 0)]
     history = con.execute(
@@ -288,9 +294,9 @@ def test_inventory_is_history(con, settings, home):
 
 
 def test_a_day_without_its_files_waits_then_fails_clearly(settings, home):
-    assert towers.files_landed(settings, DAY, now=datetime(2026, 9, 2, 1, tzinfo=UTC)) is False
-    with pytest.raises(towers.FilesNotLanded) as err:
-        towers.files_landed(settings, DAY, now=datetime(2026, 9, 3, tzinfo=UTC))
+    assert files.files_landed(settings, DAY, now=datetime(2026, 9, 2, 1, tzinfo=UTC)) is False
+    with pytest.raises(FilesNotLanded) as err:
+        files.files_landed(settings, DAY, now=datetime(2026, 9, 3, tzinfo=UTC))
     message = str(err.value)
     assert "tower files for 2026-09-01 have not landed" in message
     assert "landing/towers/kpi/2026-09-01.csv[.gz]" in message
@@ -299,4 +305,4 @@ def test_a_day_without_its_files_waits_then_fails_clearly(settings, home):
     write_inventory(home, DAY, [{"tower_id": "T1"}])
     write_kpi(home, DAY, day_samples("T1", DAY), gz=True)
     write_events(home, DAY, [])
-    assert towers.files_landed(settings, DAY, now=datetime(2026, 9, 9, tzinfo=UTC)) is True
+    assert files.files_landed(settings, DAY, now=datetime(2026, 9, 9, tzinfo=UTC)) is True

@@ -7,18 +7,46 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.warehouse import connect, migrate, migration_files
+from pipelines.settings import get_settings
+from pipelines.warehouse import (
+    MigrationsPending,
+    connect,
+    migrate,
+    migrate_warehouse,
+    migration_files,
+)
 
 
-def test_migrations_apply_once(settings) -> None:
+def test_migrations_apply_once(tmp_path: Path) -> None:
+    settings = get_settings(tmp_path / "home")
+    names = [p.name for _, p in migration_files(settings.warehouse_dir / "migrations")]
+    assert migrate_warehouse(settings) == names
+    assert migrate_warehouse(settings) == []  # a second run applies nothing again
     con = connect(settings)
-    applied = con.execute("SELECT count(*) FROM audit.schema_migrations").fetchone()[0]
-    assert applied == len(migration_files(settings.warehouse_dir / "migrations"))
+    assert con.execute("SELECT count(*) FROM audit.schema_migrations").fetchone()[0] == len(names)
     con.close()
-    con = connect(settings)  # a second open applies nothing again
-    assert migrate(con, settings.warehouse_dir / "migrations") == []
-    assert con.execute("SELECT count(*) FROM audit.schema_migrations").fetchone()[0] == applied
+
+
+def test_opening_does_not_migrate_and_says_how_to(tmp_path: Path) -> None:
+    settings = get_settings(tmp_path / "home")
+    with pytest.raises(MigrationsPending, match=r"001_.*not applied. Run `konektivitas migrate`"):
+        connect(settings)
+    raw = duckdb.connect(str(settings.warehouse_path))
+    assert raw.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (0,)  # untouched
+    raw.close()
+    # A warehouse one migration behind (as after an upgrade) is refused, naming it.
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    *older, (_, last) = migration_files(settings.warehouse_dir / "migrations")
+    con = duckdb.connect(str(settings.warehouse_path))
+    for _, path in older:
+        (folder / path.name).write_text(path.read_text())
+    migrate(con, folder)
     con.close()
+    with pytest.raises(MigrationsPending, match=f"{last.name} not applied"):
+        connect(settings)
+    migrate_warehouse(settings)
+    connect(settings).close()
 
 
 def test_failed_migration_leaves_database_as_it_was(tmp_path: Path) -> None:

@@ -1,0 +1,60 @@
+"""A source DAG's tasks from its declaration (pipelines.batch.sources), and what Airflow
+makes of the package's exceptions; the work is pipelines.batch.run's."""
+
+import contextlib
+
+from airflow.sdk import PokeReturnValue, TaskGroup, task
+from airflow.sdk.exceptions import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
+
+import pipelines.assets as assets
+from pipelines.batch.sources import SOURCES, STEPS
+
+POOL = "duckdb_writer"  # DuckDB has one writer: every task that opens the warehouse queues here
+
+
+def _work(source: str, kind: str | None, name: str, data, connection_id, context: dict):
+    from airflow.sdk import BaseHook
+
+    from pipelines.batch import errors, run
+    from pipelines.settings import get_settings
+
+    conn = None
+    with contextlib.suppress(Exception):  # not found (its type varies): then NotConfigured
+        conn = BaseHook.get_connection(connection_id) if connection_id else None
+    dates = [context.get(k) for k in ("logical_date", "data_interval_start", "data_interval_end")]
+    try:
+        return run.run_task(get_settings(), source, kind, name, data, conn, *dates)
+    except errors.NotConfigured as exc:
+        raise AirflowSkipException(str(exc)) from None
+    except errors.FilesNotLanded as exc:
+        raise AirflowSensorTimeout(str(exc)) from exc
+    except errors.Unrecoverable as exc:
+        raise AirflowFailException(str(exc)) from None  # retrying cannot fix it
+
+
+@task(pool=POOL)
+def step(source: str, kind: str | None, name: str, data=None, connection_id=None, **context):
+    return _work(source, kind, name, data, connection_id, context)
+
+
+@task.sensor(pool=POOL, poke_interval=600, timeout=48 * 3600, mode="reschedule")  # 48 h: backstop
+def wait_and_list(source: str, kind: str, name: str, data=None, connection_id=None, **context):
+    items = _work(source, kind, name, data, connection_id, context)
+    return PokeReturnValue(is_done=items is not None, xcom_value=items)
+
+
+def source_tasks(dag_id: str) -> None:
+    """In a @dag: per delivery kind a group of STEPS, in the order kinds need, then after-steps."""
+    source, groups = SOURCES[dag_id], {}
+    for d in source.deliveries:
+        with TaskGroup(d.kind) as groups[d.kind]:
+            data = (wait_and_list if d.wait else step).override(task_id="list")(
+                dag_id, d.kind, "list", connection_id=d.connection)
+            for name in STEPS[1:]:
+                out = [getattr(assets, a) for a in d.outlets] if name == "publish" else []
+                data = step.override(task_id=name, outlets=out)(dag_id, d.kind, name, data)
+        for need in d.needs:
+            groups[need] >> groups[d.kind]
+    for a in source.after:
+        out = [getattr(assets, n) for n in a.outlets]
+        list(groups.values()) >> step.override(task_id=a.task_id, outlets=out)(dag_id, None, a.task_id)

@@ -1,0 +1,18 @@
+"""What the batch path raises. Plain exceptions: the DAGs decide what Airflow makes of them
+(a skip, a sensor timeout, a failure not worth retrying)."""
+
+
+class BatchRejected(Exception):
+    """A whole delivery refused (missing columns, wrong period...). Already recorded in audit."""
+
+
+class FilesNotLanded(Exception):
+    """A partition's files did not land before the wait's deadline."""
+
+
+class NotConfigured(LookupError):
+    """A delivery needs a connection that is not configured: nothing to fetch it from."""
+
+
+class Unrecoverable(RuntimeError):
+    """A failure that a retry cannot fix (e.g. a refused token)."""

@@ -1,0 +1,208 @@
+"""Running a source's deliveries, step by step (the DAG tasks) or all at once
+(`run_deliveries`: the tests, one-off loads): written once for every source.
+
+A partition is what one run processes: a local day ("day" sources) or everything pending
+at the run's end instant ("run" sources). A rejected file does not stop the others: every
+load that is not rejected is published, then the publish step fails naming every rejected
+file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.audit import records as audit
+from pipelines.batch import steps
+from pipelines.batch.days import run_day
+from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured
+from pipelines.batch.feed import Feed, Item
+from pipelines.batch.sources import SOURCES, Delivery, Source
+from pipelines.settings import Settings
+from pipelines.warehouse import session
+
+Con = duckdb.DuckDBPyConnection
+
+
+def resolve(ref: str) -> Any:
+    """The object a declaration names as "module:attribute"."""
+    module, attr = ref.split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def delivery(source: str, kind: str) -> Delivery:
+    return next(d for d in SOURCES[source].deliveries if d.kind == kind)
+
+
+def feed(source: str, kind: str) -> Feed:
+    return resolve(delivery(source, kind).feed)
+
+
+def partition_of(source: str, logical_date: datetime | None, interval_start: datetime | None,
+                 interval_end: datetime | None) -> str:
+    """The partition a DAG run processes, from its logical date and data interval."""
+    if SOURCES[source].partition == "day":
+        return str(run_day(logical_date, interval_start))
+    when = interval_end or logical_date
+    if when is None:
+        raise ValueError(f"a {source} run needs a logical date or a data interval")
+    return when.isoformat()
+
+
+# --- the steps, on an open connection ----------------------------------------------------
+
+def list_deliveries(con: Con, settings: Settings, source: str, kind: str, partition: str,
+                    connection: Any = None) -> list[Item]:
+    d = delivery(source, kind)
+    if d.connection and connection is None:
+        raise NotConfigured(f"{source}/{kind}: no connection {d.connection!r} configured")
+    return feed(source, kind).list(con, settings, partition, connection)
+
+
+def archive(con: Con, settings: Settings, source: str, kind: str, items: list[Item]) -> list[str]:
+    """Archive each delivery and open its load: the load ids to stage (duplicates are not)."""
+    f = feed(source, kind)
+    loads = []
+    for item in items:
+        dataset = f.dataset(item["dataset"])
+        if "path" in item:
+            loads.append(steps.archive_step(con, settings, dataset, Path(item["path"]),
+                                            item["partition_key"]))
+        else:  # pages the list step already archived
+            loads.append(audit.start_load(con, dataset.source, dataset.name,
+                                          item["partition_key"], item["sha256"], item["name"]))
+    return [load.load_id for load in loads if load.status == "running"]
+
+
+def each_load(con: Con, settings: Settings, f: Feed, load_ids: list[str],
+              step: Callable[[Con, Settings, steps.Dataset, audit.Load], Any]) -> list[Any]:
+    """`step` on every load not rejected (a rejection is recorded in audit.load and the
+    other loads go on)."""
+    done = []
+    for load_id in load_ids:
+        load = audit.get_load(con, load_id)
+        if load.status == "rejected":
+            continue
+        with contextlib.suppress(BatchRejected):  # recorded in audit.load; publish names it
+            done.append(step(con, settings, f.dataset(load.dataset), load))
+    return done
+
+
+def stage(con: Con, settings: Settings, source: str, kind: str, load_ids: list[str]) -> list[str]:
+    each_load(con, settings, feed(source, kind), load_ids, steps.stage_step)
+    return load_ids
+
+
+def validate(con: Con, settings: Settings, source: str, kind: str, load_ids: list[str]) -> list[str]:
+    each_load(con, settings, feed(source, kind), load_ids, steps.validate_step)
+    return load_ids
+
+
+def publish(con: Con, settings: Settings, source: str, kind: str, partition: str,
+            load_ids: list[str]) -> list[steps.LoadResult]:
+    """Publish every load not rejected; then BatchRejected naming every rejected file, or
+    the feed's own step once all of them are published (e.g. the API watermark)."""
+    f = feed(source, kind)
+    results = each_load(con, settings, f, load_ids, steps.publish_step)
+    loads = [audit.get_load(con, i) for i in load_ids]
+    rejected = [con.execute("SELECT message FROM audit.load WHERE load_id = ?",
+                            [load.load_id]).fetchone()[0]
+                for load in loads if load.status == "rejected"]
+    if rejected:
+        raise BatchRejected("; ".join(rejected))
+    if f.on_published and loads:
+        f.on_published(con, settings, partition, loads)
+    return results
+
+
+def after(con: Con, settings: Settings, source: str, task_id: str, partition: str) -> Any:
+    step = next(a for a in SOURCES[source].after if a.task_id == task_id)
+    return resolve(step.call)(con, settings, partition)
+
+
+# --- one task each (the DAGs): each step in its own session ------------------------------
+
+def run_step(settings: Settings, source: str, kind: str, step: str, partition: str,
+             data: Any = None, connection: Any = None) -> Any:
+    """One task of a delivery's group; `data` is what the step before returned."""
+    if step == "list":
+        f = feed(source, kind)
+        if f.landed and not f.landed(settings, partition):
+            return None  # not landed yet: the sensor looks again
+    with session(settings) as con:
+        if step == "list":
+            return list_deliveries(con, settings, source, kind, partition, connection)
+        if step == "archive":
+            return archive(con, settings, source, kind, data)
+        if step == "publish":
+            return [r.__dict__ for r in publish(con, settings, source, kind, partition, data)]
+        return {"stage": stage, "validate": validate}[step](con, settings, source, kind, data)
+
+
+def run_task(settings: Settings, source: str, kind: str | None, step: str, data: Any,
+             connection: Any, logical_date: datetime | None, interval_start: datetime | None,
+             interval_end: datetime | None) -> Any:
+    """One DAG task: a step of a delivery kind's group, or an after-step (kind None)."""
+    partition = partition_of(source, logical_date, interval_start, interval_end)
+    if kind is None:
+        with session(settings) as con:
+            return after(con, settings, source, step, partition)
+    return run_step(settings, source, kind, step, partition, data, connection)
+
+
+# --- every step of a partition at once ---------------------------------------------------
+
+def run_delivery(con: Con, settings: Settings, source: str, kind: str, partition: str,
+                 connection: Any = None) -> list[steps.LoadResult]:
+    """One delivery kind's steps for a partition, without waiting: its published loads."""
+    ids = archive(con, settings, source, kind,
+                  list_deliveries(con, settings, source, kind, partition, connection))
+    validate(con, settings, source, kind, stage(con, settings, source, kind, ids))
+    return publish(con, settings, source, kind, partition, ids)
+
+
+def run_deliveries(
+    settings: Settings, source: str, partition: str, *, con: Con | None = None,
+    connection: Any = None,
+) -> dict[str, list[steps.LoadResult]]:
+    """What the source's DAG does for one partition, in one session and without Airflow:
+    {kind: its published loads}. A delivery that needs a connection is skipped without one;
+    a kind whose needs were rejected is not loaded; at the end, BatchRejected names every
+    rejected file."""
+    if con is None:
+        with session(settings) as own:
+            return run_deliveries(settings, source, partition, con=own, connection=connection)
+    src, results, rejected, failed = SOURCES[source], {}, [], set()
+    for d in src.deliveries:
+        if failed & set(d.needs):
+            failed.add(d.kind)
+            continue
+        f = feed(source, d.kind)
+        if f.landed and not f.landed(settings, partition):
+            raise FilesNotLanded(f"{source}: the files of {partition} have not landed yet")
+        try:
+            results[d.kind] = run_delivery(con, settings, source, d.kind, partition, connection)
+        except NotConfigured:
+            continue
+        except BatchRejected as exc:
+            rejected.append(str(exc))
+            failed.add(d.kind)
+    if rejected:
+        raise BatchRejected("; ".join(rejected))
+    for step in src.after:
+        after(con, settings, source, step.task_id, partition)
+    return results
+
+
+def pending_partitions(con: Con, settings: Settings, source: Source) -> list[str]:
+    """Partitions with deliveries not yet published (or an after-step's own work), in order."""
+    found = {p for d in source.deliveries for p in resolve(d.feed).pending(con, settings)}
+    if any(a.pending and resolve(a.pending)(con, settings) for a in source.after):
+        found.add("")
+    return sorted(found)

@@ -1,0 +1,93 @@
+"""Tower files in the landing zone and how long a day's run waits for them."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from pipelines.batch.days import WITA, local_midnight
+from pipelines.batch.errors import FilesNotLanded
+from pipelines.batch.feed import Feed, file_item, unpublished
+from pipelines.batch.steps import Dataset
+from pipelines.settings import Settings
+
+SOURCE = "towers"
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(csv|log)(\.gz)?$")
+EXTENSIONS = {"kpi": ".csv", "events": ".log"}
+
+
+def file_date(path: Path) -> date:
+    m = _DATED.match(path.name)
+    if not m:
+        raise ValueError(f"{path}: tower files are named <YYYY-MM-DD>.csv[.gz] or .log[.gz]")
+    return date.fromisoformat(m.group(1))
+
+
+def dated_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    if not folder.exists():
+        return []
+    found = [p for p in folder.iterdir() if p.name.endswith(suffixes) and _DATED.match(p.name)]
+    return sorted(found, key=lambda p: (file_date(p), p.stat().st_mtime))
+
+
+def inventory_files(settings: Settings, up_to: date | None = None) -> list[Path]:
+    files = dated_files(settings.landing / "towers" / "inventory", (".csv",))
+    return [p for p in files if up_to is None or file_date(p) <= up_to]
+
+
+def day_file(settings: Settings, kind: str, day: date) -> Path | None:
+    """towers/kpi/<day>.csv[.gz] or towers/events/<day>.log[.gz]; the newest if both."""
+    ext = EXTENSIONS[kind]
+    folder = settings.landing / "towers" / kind
+    found = [p for p in (folder / f"{day}{ext}", folder / f"{day}{ext}.gz") if p.exists()]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
+def missing_files(settings: Settings, day: date) -> list[str]:
+    """What the day still lacks: its KPI file, its syslog, an inventory snapshot in force."""
+    missing = [f"landing/towers/{kind}/{day}{ext}[.gz]" for kind, ext in EXTENSIONS.items()
+               if day_file(settings, kind, day) is None]
+    if not inventory_files(settings, day):
+        missing.append(f"landing/towers/inventory/<YYYY-MM-DD>.csv dated on or before {day}")
+    return missing
+
+
+def files_landed(settings: Settings, day: date, now: datetime | None = None) -> bool:
+    """True once the day's files are there; raises FilesNotLanded past the deadline."""
+    missing = missing_files(settings, day)
+    if not missing:
+        return True
+    hours = settings.tower_wait_hours
+    deadline = local_midnight(day + timedelta(days=1)) + timedelta(hours=hours)
+    if (now or datetime.now(UTC)) >= deadline:
+        raise FilesNotLanded(
+            f"tower files for {day} have not landed by {deadline.astimezone(WITA):%Y-%m-%d %H:%M} "
+            f"WITA ({hours:g} h after the day ended): missing {'; '.join(missing)}"
+        )
+    return False
+
+
+def day_landed(settings: Settings, partition: str) -> bool:
+    # Every kind waits for the whole day: nothing of a day loads before all of it is there.
+    return files_landed(settings, date.fromisoformat(partition))
+
+
+def day_feed(dataset: Dataset, kind: str) -> Feed:
+    """The day's one file of a kind. A file already published is still listed: archiving it
+    again records the duplicate delivery."""
+
+    def listed(con, settings: Settings, partition: str, connection=None) -> list[dict]:
+        path = day_file(settings, kind, date.fromisoformat(partition))
+        if path is None:
+            raise FilesNotLanded(f"landing/towers/{kind}/{partition}: no file to load")
+        return [file_item(dataset, path, partition)]
+
+    def pending(con, settings: Settings) -> list[str]:
+        ext = EXTENSIONS[kind]
+        days = {file_date(p) for p in dated_files(settings.landing / "towers" / kind,
+                                                  (ext, f"{ext}.gz"))}
+        return sorted(str(d) for d in days
+                      if unpublished(con, dataset, [day_file(settings, kind, d)]))
+
+    return Feed((dataset,), listed, landed=day_landed, pending=pending)
