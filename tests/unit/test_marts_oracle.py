@@ -385,4 +385,10 @@ def test_indicator_metadata_has_one_row_per_indicator(built) -> None:
         text = spec.read_text()
         named = set(re.findall(r"^- `([a-z_]+)`", text, re.M)) | {
             "villages_blank_spot", "villages_unknown", "population_blank_spot_pct"}
-        assert set(names) == named
+        assert {r["indicator"] for r in rows if r["kind"] == "indicator"} == named
+    # the rest say how complete a month's inputs are, and each month's marts carry them
+    completeness = {r["indicator"]: r["marts"] for r in rows if r["kind"] == "completeness"}
+    assert set(completeness) | {r["indicator"] for r in rows if r["kind"] == "indicator"} == \
+        set(names)
+    assert all("input_completeness_monthly" in m for m in completeness.values())
+    assert "regency_connectivity_monthly" in completeness["tower_kpi_days_loaded_pct"]
