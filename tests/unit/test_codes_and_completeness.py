@@ -209,3 +209,21 @@ def test_a_month_without_tower_data_has_unknown_coverage_and_says_why(built) -> 
     assert c_aug["partner_outages_pulled_through_month_end"] is True
     assert august[served]["partner_service"] is True
     assert {v["partner_service"] for v in august.values()} == {True, False}
+
+
+def test_exports_and_the_report_show_the_month_s_completeness(built, tmp_path) -> None:
+    from pipelines.marts.export import export_month
+    from pipelines.marts.report.render import write_report
+
+    settings, *_ = built
+    export_month(settings, AUGUST, tmp_path / "exports")
+    with (tmp_path / "exports" / "regency_connectivity_monthly.csv").open() as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["tower_kpi_days_loaded_pct"] == "0.0" and row["tower_availability_pct"] == ""
+    assert int(row["villages_unknown"]) == int(row["villages_total"]) - 2  # the 2 served known
+    with (tmp_path / "exports" / "input_completeness_monthly.csv").open() as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["tower_inputs_present"] == "false" and row["tower_days_with_kpi_file"] == "0"
+    page = write_report(settings, AUGUST, tmp_path / "report.html").read_text()
+    table = page[page.index('id="completeness"'):]
+    assert "Data menara tersedia" in table[:table.index("</table>")]
