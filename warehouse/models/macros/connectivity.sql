@@ -86,3 +86,14 @@ JOIN villages AS v ON v.code = p.code
         partner_outages_pulled_through_month_end, partner_sites_unresolved, towers_unresolved
  FROM {{ table }} WHERE month_date = DATE '{{ month }}') AS completeness
 {%- endmacro %}
+
+{#- Partner sites (their latest version) whose active period overlaps the month (needs `bounds`). -#}
+{% macro active_sites() -%}
+active_sites AS (
+    SELECT s.site_id, s.village_code
+    FROM core.dim_partner_site AS s CROSS JOIN bounds AS b
+    WHERE s.valid_to_at IS NULL AND s.activated_at IS NOT NULL
+      AND s.activated_at < b.month_end_at
+      AND (s.terminated_at IS NULL OR s.terminated_at > b.month_start_at)
+)
+{%- endmacro %}

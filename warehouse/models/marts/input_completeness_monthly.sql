@@ -2,7 +2,7 @@
 -- @grain month_date
 -- @table How complete each local month's inputs are: tower inventory and KPI files, partner pulls, codes that resolve to no village of the month. Where an input is missing, the indicators depending on it are NULL (unknown), never false or 0; these figures say why. Every connectivity mart of the month carries them.
 -- @column month_date First day of the local (WITA) month.
-{% from 'macros/connectivity.sql' import in_month, month_bounds, month_villages %}
+{% from 'macros/connectivity.sql' import active_sites, in_month, month_bounds, month_villages %}
 WITH {{ month_bounds(month, tz) }},
 {{ month_villages(region_code) }},
 days AS (
@@ -31,13 +31,7 @@ pulled AS (
            max(watermark_at) FILTER (WHERE stream = 'outages') AS outages_to
     FROM audit.api_watermark WHERE source = 'pln'
 ),
-active_sites AS (
-    SELECT s.site_id, s.village_code
-    FROM core.dim_partner_site AS s CROSS JOIN bounds AS b
-    WHERE s.valid_to_at IS NULL AND s.activated_at IS NOT NULL
-      AND s.activated_at < b.month_end_at
-      AND (s.terminated_at IS NULL OR s.terminated_at > b.month_start_at)
-),
+{{ active_sites() }},
 sites_resolved AS (
     SELECT DISTINCT site_id
     FROM ({{ in_month('active_sites', 'village_code', ref('region_code_current')) }}) AS r

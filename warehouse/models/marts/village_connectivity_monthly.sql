@@ -4,7 +4,7 @@
 -- covered_by_tower, partner_service and blank_spot per village and local month (docs/indicators.md).
 -- Partner sites and village attributes recorded under a code of another edition count for
 -- the village that code's place has in this month (through the code succession).
-{% from 'macros/connectivity.sql' import completeness, in_month, month_bounds, month_villages %}
+{% from 'macros/connectivity.sql' import active_sites, completeness, in_month, month_bounds, month_villages %}
 WITH {{ month_bounds(month, tz) }},
 {{ month_villages(region_code) }},
 inputs AS (
@@ -47,15 +47,7 @@ tower_reach AS (
     FROM distances
     GROUP BY code
 ),
-active_sites AS (
-    -- The latest version of each site; its active period must overlap the local month.
-    SELECT s.site_id, s.village_code
-    FROM core.dim_partner_site AS s CROSS JOIN bounds AS b
-    WHERE s.valid_to_at IS NULL
-      AND s.activated_at IS NOT NULL
-      AND s.activated_at < b.month_end_at
-      AND (s.terminated_at IS NULL OR s.terminated_at > b.month_start_at)
-),
+{{ active_sites() }},
 partner AS (
     SELECT DISTINCT month_code AS code
     FROM ({{ in_month('active_sites', 'village_code', ref('region_code_current')) }}) AS r
