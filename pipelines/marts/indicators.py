@@ -13,6 +13,7 @@ import yaml
 
 from pipelines.settings import Settings
 
+KINDS = ("indicator", "completeness")
 _REQUIRED = ("label_id", "label_en", "definition", "formula", "unit", "period", "sources")
 
 
@@ -28,6 +29,8 @@ class Indicator:
     sources: str
     decimals: int | None = None  # published precision; None for true/false values
     threshold: str | None = None  # the Settings.thresholds key that parameterises it
+    # "completeness": not a statistic but how complete a month's inputs are
+    kind: str = "indicator"
 
     def label(self, lang: str) -> str:
         """The report's label, with the unit when it is a share."""
@@ -57,6 +60,8 @@ def read_indicators(path: Path) -> dict[str, Indicator]:
         unknown = sorted(set(spec or {}) - known)
         if missing or unknown:
             raise ValueError(f"{path}: indicator {name}: missing {missing}, unknown {unknown}")
+        if (spec or {}).get("kind", "indicator") not in KINDS:
+            raise ValueError(f"{path}: indicator {name}: kind must be one of {KINDS}")
         out[name] = Indicator(name=name, **spec)
     return out
 

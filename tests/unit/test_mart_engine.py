@@ -29,8 +29,10 @@ def test_project_order_puts_every_model_after_what_it_reads(settings) -> None:
     order = list(models)
     for name, m in models.items():
         assert all(order.index(r) < order.index(name) for r in m.reads), name
-    assert models["tower_service_monthly"].reads == ("tower_availability_monthly",
-                                                     "region_code_current")
+    assert models["tower_service_monthly"].reads == ("region_code_current",
+                                                     "tower_availability_monthly")
+    assert set(models["village_connectivity_monthly"].reads) == {
+        "input_completeness_monthly", "region_code_current", "tower_service_monthly"}
 
 
 def test_a_cycle_an_unknown_ref_and_a_missing_partition_are_refused() -> None:

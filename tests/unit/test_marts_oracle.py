@@ -4,7 +4,10 @@ The warehouse is built from generated data through the real loaders; the oracle 
 only core tables (the loaded inputs) and recomputes docs/indicators.md in plain Python. It
 covers villages without a centroid, a tower commissioned mid-month, villages that moved
 district (a month of the older edition, harmonised onto today's districts) and a tower
-whose availability sits exactly at the threshold.
+whose availability sits exactly at the threshold. It resolves partner sites, tower
+locations and attributes through the code succession, keeps coverage unknown in a month
+without tower data (the earlier edition's month has no inventory) and checks the month's
+input completeness.
 """
 
 from __future__ import annotations
@@ -139,6 +142,43 @@ class Oracle:
         self.moves = {(r["old_code"], r["new_code"]) for r in _rows(
             con, "SELECT old_code, new_code FROM core.region_code_succession "
                  "WHERE change_kind = 'moved'")}
+        self.sites_pulled_to = con.execute(
+            "SELECT max(watermark_at) FROM audit.api_watermark "
+            "WHERE source = 'pln' AND stream = 'sites'").fetchone()[0]
+
+    def same_place(self, code: str) -> set[str]:
+        """Every code joined to `code` by moves, either way (the code succession)."""
+        place, todo = {code}, [code]
+        while todo:
+            c = todo.pop()
+            for o, n in self.moves:
+                for nxt in ((n,) if o == c else ()) + ((o,) if n == c else ()):
+                    if nxt not in place:
+                        place.add(nxt)
+                        todo.append(nxt)
+        return place
+
+    def tower_days(self, month: date) -> tuple[int, int]:
+        """Tower-days in service in the month, and those whose day has a KPI file."""
+        in_service = loaded = 0
+        day = month
+        while day <= _last_day(month):
+            n = len(self.in_service(day))
+            in_service += n
+            loaded += n if day.isoformat() in self.kpi_days else 0
+            day += timedelta(days=1)
+        return in_service, loaded
+
+    def month_code(self, code: str, month: date) -> dict | None:
+        """The village version valid in the month for `code`'s place: one valid on the
+        month's last day first, the code itself first, then the lowest code."""
+        last = _last_day(month)
+        found = [r for r in self.regions if r["level"] == "village"
+                 and r["code"] in self.same_place(code)
+                 and r["valid_from"] <= last and (r["valid_to"] is None or r["valid_to"] > month)]
+        found.sort(key=lambda r: (not (r["valid_to"] is None or r["valid_to"] > last),
+                                  r["code"] != code, r["code"]))
+        return found[0] if found else None
 
     def in_service(self, day: date) -> dict[str, dict]:
         out = {}
@@ -187,35 +227,48 @@ class Oracle:
                     and r["valid_from"] <= last and (r["valid_to"] is None or r["valid_to"] > month)]
         for r in sorted(in_month, key=lambda r: r["valid_from"]):
             versions[r["code"]] = r  # the latest version valid in the month wins
-        attrs: dict[str, dict] = {}
-        for a in self.attrs:
-            if a["year"] <= month.year and (a["code"] not in attrs or a["year"] > attrs[a["code"]]["year"]):
-                attrs[a["code"]] = a
         avail = self.tower_availability(month)
         service = self.in_service(last)
         start_at = datetime(month.year, month.month, 1, tzinfo=UTC) - UTC8
         end_at = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC) - UTC8
-        partner = {s["village_code"] for s in self.sites if s["activated_at"] is not None
+        # A site, or an attributes row, under a code of another edition counts for every
+        # village of its place valid in the month.
+        partner = {c for s in self.sites if s["activated_at"] is not None
                    and s["activated_at"] < end_at
-                   and (s["terminated_at"] is None or s["terminated_at"] > start_at)}
+                   and (s["terminated_at"] is None or s["terminated_at"] > start_at)
+                   for c in self.same_place(s["village_code"])}
+        towers_known = self.tower_days(month)[1] > 0
+        partner_known = self.sites_pulled_to is not None and self.sites_pulled_to >= start_at
         out = {}
         for code, v in versions.items():
-            a = attrs.get(code)
+            place = self.same_place(code)
+            a = max((r for r in self.attrs if r["code"] in place and r["year"] <= month.year),
+                    key=lambda r: (r["year"], r["code"] == code), default=None)
             has_centroid = a is not None and a["lat"] is not None and a["lon"] is not None
             covered = None
             nearest = (None, None)
             if has_centroid:
                 dists = [(_haversine_km(a["lat"], a["lon"], t["lat"], t["lon"]), tid, t)
                          for tid, t in service.items()]
-                covered = any(d <= t["coverage_radius_km"] and tid in avail
-                              and avail[tid] >= threshold for d, tid, t in dists)
+                reach = [avail.get(tid) for d, tid, t in dists if d <= t["coverage_radius_km"]]
+                if any(x is not None and x >= threshold for x in reach):
+                    covered = True
+                elif towers_known and None not in reach:
+                    covered = False
                 if dists:
                     nearest = min(dists)[:2]
-            ps = code in partner
+                if not towers_known:
+                    covered = None
+            ps = True if code in partner else (False if partner_known else None)
+            if ps or covered:
+                blank = False
+            elif ps is None or covered is None:
+                blank = None
+            else:
+                blank = True
             out[code] = {
                 "district_code": v["parent_code"], "population": a["population"] if a else None,
-                "covered_by_tower": covered, "partner_service": ps,
-                "blank_spot": False if ps else (None if covered is None else not covered),
+                "covered_by_tower": covered, "partner_service": ps, "blank_spot": blank,
                 "nearest_tower_id": nearest[1], "nearest_tower_distance_km": nearest[0],
                 "current_district_code": self.current_district(code),
             }
@@ -240,8 +293,10 @@ class Oracle:
                 if v["blank_spot"]:
                     o["pop_blank"] += v["population"]
         for tid, t in self.in_service(_last_day(month)).items():
-            district = ".".join(t["village_code"].split(".")[:3])
-            k = {"district_code": district, "regency": self.region,
+            located = self.month_code(t["village_code"], month)
+            district = located["parent_code"] if located else None
+            k = {"district_code": district,
+                 "regency": self.region if t["village_code"].startswith(self.region + ".") else None,
                  "current_district_code": self.current_district(t["village_code"])}[key]
             if k is not None:
                 out[k]["towers"].append(avail.get(tid))
@@ -297,6 +352,14 @@ def test_every_indicator_equals_the_oracle(built, month) -> None:
                        ("district_connectivity_monthly_harmonised", "current_district_code")):
         got = _mart(con, table, "regency_code" if key == "regency" else "district_code", month)
         _assert_rows_equal(got, oracle.areas(month, threshold, key), f"{table} {month}")
+    # The month's input completeness.
+    in_service, loaded = oracle.tower_days(month)
+    start_at = datetime(month.year, month.month, 1, tzinfo=UTC) - UTC8
+    _assert_rows_equal(_mart(con, "input_completeness_monthly", "month_date", month), {month: {
+        "tower_days_in_service": in_service, "tower_days_with_kpi_file": loaded,
+        "tower_kpi_days_loaded_pct": 100.0 * loaded / in_service if in_service else None,
+        "tower_inputs_present": loaded > 0,
+        "partner_inputs_present": oracle.sites_pulled_to >= start_at}}, f"completeness {month}")
     # The special cases were really exercised.
     assert all(got_v[c]["blank_spot"] is None or got_v[c]["partner_service"] for c in blanked
                if c in got_v)
@@ -379,6 +442,12 @@ def test_indicator_metadata_has_one_row_per_indicator(built) -> None:
     thresholds = {r["threshold_name"]: r["threshold_value"] for r in rows if r["threshold_name"]}
     assert thresholds == {"covered_min_tower_availability_pct": 50.0,
                           "sla_discrepancy_flag_pp": 0.5}
-    # every indicator the contract names (one "### name" section each), and nothing else
+    # every indicator and completeness figure the contract names (one "### name" section
+    # each, completeness under its own heading), and nothing else
     spec = (PROJECT_ROOT / "docs" / "indicators.md").read_text()
     assert set(names) == set(re.findall(r"^### ([a-z_]+)$", spec, re.M))
+    # the completeness figures say how complete a month's inputs are; each month's marts carry them
+    completeness = {r["indicator"]: r["marts"] for r in rows if r["kind"] == "completeness"}
+    assert set(completeness) and set(completeness) < set(names)
+    assert all("input_completeness_monthly" in m for m in completeness.values())
+    assert "regency_connectivity_monthly" in completeness["tower_kpi_days_loaded_pct"]

@@ -44,6 +44,20 @@ def test_report_is_self_contained_and_bilingual() -> None:
     assert 'lang="en"' in page and 'lang="id"' in page
 
 
+def test_report_shows_each_month_s_input_completeness() -> None:
+    d = sample_data()
+    d.headline["tower_availability_pct"] = (None, 96.1)
+    d.completeness = {"tower_kpi_days_loaded_pct": (0.0, 96.774), "tower_inventory_date":
+                      (date(2026, 9, 29), date(2026, 9, 29)), "tower_inputs_present": (False, True)}
+    page = render_html(d, "64.02")
+    table = page[page.index('id="completeness"'):]
+    table = table[:table.index("</table>")]
+    assert "Kelengkapan berkas KPI menara (%)" in table and "Tower KPI files loaded (%)" in table
+    assert "0.00" in table and "96.77" in table and "2026-09-29" in table
+    assert '<span lang="id">tidak</span><span lang="en">no</span>' in table
+    assert '<span lang="id">ya</span><span lang="en">yes</span>' in table
+
+
 def _count(img, rgb: tuple[int, int, int], box: tuple[int, int, int, int] | None = None) -> int:
     region = img.crop(box) if box else img
     return sum(1 for px in region.getdata() if all(abs(a - b) < 8 for a, b in zip(px, rgb, strict=True)))

@@ -7,6 +7,10 @@ from datetime import date
 
 import duckdb
 
+# How complete each month's inputs are (kind: completeness), shown beside the headline.
+COMPLETENESS = ("tower_kpi_days_loaded_pct", "tower_inventory_date", "tower_inputs_present",
+                "towers_unresolved", "partner_sites_pulled_to", "partner_inputs_present",
+                "partner_outages_pulled_through_month_end", "partner_sites_unresolved")
 HEADLINE = ("villages_total", "villages_blank_spot", "villages_unknown", "villages_connected_pct",
             "population_blank_spot", "population_blank_spot_pct", "towers_in_service",
             "tower_availability_pct")
@@ -18,6 +22,7 @@ class ReportData:
     previous: date
     regency_name: str | None = None
     headline: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    completeness: dict[str, tuple[object, object]] = field(default_factory=dict)
     districts: list[tuple[str, dict[str, float]]] = field(default_factory=list)
     trend_months: list[str] = field(default_factory=list)
     trend: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)
@@ -54,6 +59,12 @@ def read_report_data(con: duckdb.DuckDBPyConnection, month: date) -> ReportData:
         cur = reg.get(month, [None] * 9)[i]
         prev = reg.get(d.previous, [None] * 9)[i]
         d.headline[name] = (cur, prev)
+    done = {m: r for m, *r in _rows(
+        con, f"SELECT month_date, {', '.join(COMPLETENESS)} FROM marts.input_completeness_monthly "
+             "WHERE month_date IN (?, ?)", [month, d.previous])}
+    for i, name in enumerate(COMPLETENESS):
+        d.completeness[name] = tuple(done[m][i] if m in done else None
+                                     for m in (month, d.previous))
     d.districts = [
         (f"{name or code}", {"blank": blank, "unknown": unknown, "connected": total - blank - unknown})
         for code, name, total, blank, unknown in _rows(

@@ -48,6 +48,26 @@ def headline_rows(d: ReportData, defs: dict[str, Indicator]) -> list[dict[str, s
     return rows
 
 
+def _shown(v: object, ind: Indicator, lang: str) -> str:
+    """A completeness figure as the reader sees it: yes/no, a date, or a number."""
+    if isinstance(v, bool):
+        return ("ya" if v else "tidak") if lang == "id" else ("yes" if v else "no")
+    if isinstance(v, datetime):
+        return v.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(v, date):
+        return v.isoformat()
+    return _fmt(v, ind.decimals)
+
+
+def completeness_rows(d: ReportData, defs: dict[str, Indicator]) -> list[dict[str, object]]:
+    """Each month's input completeness, beside the headline: why a figure may be unknown."""
+    return [{"label_id": defs[key].label("id"), "label_en": defs[key].label("en"),
+             "definition": defs[key].definition,
+             "current": {lang: _shown(cur, defs[key], lang) for lang in ("id", "en")},
+             "previous": {lang: _shown(prev, defs[key], lang) for lang in ("id", "en")}}
+            for key, (cur, prev) in d.completeness.items()]
+
+
 def charts(d: ReportData) -> dict[str, object]:
     def both(make) -> dict[str, Markup]:
         return {"id": Markup(make("id")), "en": Markup(make("en"))}
@@ -86,7 +106,8 @@ def render_html(d: ReportData, region_code: str, defs: dict[str, Indicator] | No
                      "en": f"{MONTHS_EN[m.month - 1]} {m.year}"},
         month_code=m.strftime("%Y-%m"), previous_code=d.previous.strftime("%Y-%m"),
         regency_name=d.regency_name, region_code=region_code,
-        headline=headline_rows(d, defs), charts=charts(d),
+        headline=headline_rows(d, defs), completeness=completeness_rows(d, defs),
+        charts=charts(d),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 

@@ -49,3 +49,51 @@ bounds AS (
            timezone('{{ tz }}', CAST(last_day(DATE '{{ month }}') + 1 AS TIMESTAMP)) AS month_end_at
 )
 {%- endmacro %}
+
+{#- The villages valid at any time in the month (needs `bounds`), of the regency when
+    `region_code` is given; a village renamed within the month keeps its latest version. -#}
+{% macro month_villages(region_code=None) -%}
+villages AS (
+    SELECT r.code, r.name, r.kind, r.parent_code,
+           r.valid_to IS NULL OR r.valid_to > b.last_date AS valid_on_last_day
+    FROM core.dim_region AS r CROSS JOIN bounds AS b
+    WHERE r.level = 'village'
+      {%- if region_code %} AND r.code LIKE '{{ region_code }}.%'{% endif %}
+      AND r.valid_from <= b.last_date AND (r.valid_to IS NULL OR r.valid_to > b.month_date)
+    QUALIFY row_number() OVER (PARTITION BY r.code ORDER BY r.valid_from DESC) = 1
+)
+{%- endmacro %}
+
+{#- Rows of `source` with their village code `code`, of whichever edition, resolved through
+    the code succession (either way: `places` is marts.region_code_current) to each village
+    code valid in the month (the CTE `villages`) that names the same place: `month_code`,
+    its district `month_district_code`, `exact` when it is the recorded code itself, and
+    `valid_on_last_day`.
+    A code no edition knows, or a place without a code in the month, resolves to nothing. -#}
+{% macro in_month(source, code, places) -%}
+SELECT s.*, v.code AS month_code, v.parent_code AS month_district_code,
+       v.code = s.{{ code }} AS exact, v.valid_on_last_day
+FROM {{ source }} AS s
+JOIN {{ places }} AS a ON a.code = s.{{ code }} AND a.level = 'village'
+JOIN {{ places }} AS p ON p.place_code = a.place_code AND p.level = 'village'
+JOIN villages AS v ON v.code = p.code
+{%- endmacro %}
+
+{#- The month's input completeness (marts.input_completeness_monthly) that every
+    connectivity mart of the month carries beside its indicators: select `completeness.*`. -#}
+{% macro completeness(table, month) -%}
+(SELECT tower_kpi_days_loaded_pct, tower_inventory_date, partner_sites_pulled_to,
+        partner_outages_pulled_through_month_end, partner_sites_unresolved, towers_unresolved
+ FROM {{ table }} WHERE month_date = DATE '{{ month }}') AS completeness
+{%- endmacro %}
+
+{#- Partner sites (their latest version) whose active period overlaps the month (needs `bounds`). -#}
+{% macro active_sites() -%}
+active_sites AS (
+    SELECT s.site_id, s.village_code
+    FROM core.dim_partner_site AS s CROSS JOIN bounds AS b
+    WHERE s.valid_to_at IS NULL AND s.activated_at IS NOT NULL
+      AND s.activated_at < b.month_end_at
+      AND (s.terminated_at IS NULL OR s.terminated_at > b.month_start_at)
+)
+{%- endmacro %}

@@ -2,6 +2,8 @@
 -- @grain code
 -- Every village and district code mapped to the code of the same place in the latest
 -- edition: renames keep their code, moves are followed old_code → new_code, in chains.
+-- Codes with the same place_code name one place in different editions: that is how a
+-- code recorded in one edition is resolved to the code valid in another month.
 WITH RECURSIVE
 current_rows AS (SELECT * FROM core.dim_region WHERE valid_to IS NULL),
 codes AS (
@@ -27,5 +29,6 @@ resolved AS (
 )
 SELECT code, level, current_code, current_district_code,
        path,
+       path[-1] AS place_code,
        (SELECT max(valid_from) FROM core.dim_region) AS current_edition_date
 FROM resolved

@@ -2,21 +2,22 @@
 -- @column covered_by_tower Here: the threshold in force is covered_min_tower_availability_pct.
 -- @grain month_date, village_code
 -- covered_by_tower, partner_service and blank_spot per village and local month (docs/indicators.md).
-{% from 'macros/connectivity.sql' import month_bounds %}
+-- Partner sites and village attributes recorded under a code of another edition count for
+-- the village that code's place has in this month (through the code succession).
+{% from 'macros/connectivity.sql' import active_sites, completeness, in_month, month_bounds, month_villages %}
 WITH {{ month_bounds(month, tz) }},
-villages AS (
-    -- Valid at any time in the month; a village renamed within it keeps its latest version.
-    SELECT r.code, r.name, r.kind, r.parent_code
-    FROM core.dim_region AS r CROSS JOIN bounds AS b
-    WHERE r.level = 'village' AND r.code LIKE '{{ region_code }}.%'
-      AND r.valid_from <= b.last_date AND (r.valid_to IS NULL OR r.valid_to > b.month_date)
-    QUALIFY row_number() OVER (PARTITION BY r.code ORDER BY r.valid_from DESC) = 1
+{{ month_villages(region_code) }},
+inputs AS (
+    SELECT * FROM {{ ref('input_completeness_monthly') }} WHERE month_date = DATE '{{ month }}'
 ),
 attrs AS (
-    SELECT a.code, a.year, a.population, a.lat, a.lon
-    FROM core.village_attributes AS a CROSS JOIN bounds AS b
-    WHERE a.year <= year(b.month_date)
-    QUALIFY row_number() OVER (PARTITION BY a.code ORDER BY a.year DESC) = 1
+    -- the latest year <= the month's year, of any code of the village's place; the
+    -- village's own code first within a year
+    SELECT r.month_code AS code, r.year, r.population, r.lat, r.lon
+    FROM ({{ in_month('core.village_attributes', 'code', ref('region_code_current')) }}) AS r
+    CROSS JOIN bounds AS b
+    WHERE r.year <= year(b.month_date)
+    QUALIFY row_number() OVER (PARTITION BY r.month_code ORDER BY r.year DESC, r.exact DESC) = 1
 ),
 towers AS (
     SELECT * FROM {{ ref('tower_service_monthly') }} WHERE month_date = DATE '{{ month }}'
@@ -33,22 +34,35 @@ distances AS (
     WHERE t.lat IS NOT NULL AND t.lon IS NOT NULL
 ),
 tower_reach AS (
+    -- covered: some tower in reach at or above the threshold; unknown (NULL) when none is
+    -- but a tower in reach has no availability for the month
     SELECT code,
            arg_min(tower_id, distance_km) AS nearest_tower_id,
            min(distance_km) AS nearest_tower_distance_km,
-           bool_or(distance_km <= coverage_radius_km
-                   AND tower_availability_pct >= {{ thresholds['covered_min_tower_availability_pct'] }}) AS covered
+           CASE WHEN bool_or(distance_km <= coverage_radius_km AND tower_availability_pct
+                             >= {{ thresholds['covered_min_tower_availability_pct'] }}) THEN TRUE
+                WHEN bool_or(distance_km <= coverage_radius_km
+                             AND tower_availability_pct IS NULL) THEN NULL
+                ELSE FALSE END AS covered
     FROM distances
     GROUP BY code
 ),
+{{ active_sites() }},
 partner AS (
-    -- The latest version of each site; its active period must overlap the local month.
-    SELECT DISTINCT s.village_code AS code
-    FROM core.dim_partner_site AS s CROSS JOIN bounds AS b
-    WHERE s.valid_to_at IS NULL
-      AND s.activated_at IS NOT NULL
-      AND s.activated_at < b.month_end_at
-      AND (s.terminated_at IS NULL OR s.terminated_at > b.month_start_at)
+    SELECT DISTINCT month_code AS code
+    FROM ({{ in_month('active_sites', 'village_code', ref('region_code_current')) }}) AS r
+),
+status AS (
+    SELECT v.code,
+           CASE WHEN a.lat IS NULL OR a.lon IS NULL OR NOT i.tower_inputs_present THEN NULL
+                ELSE coalesce(tr.covered, FALSE) END AS covered_by_tower,
+           CASE WHEN p.code IS NOT NULL THEN TRUE
+                WHEN i.partner_inputs_present THEN FALSE END AS partner_service
+    FROM villages AS v
+    CROSS JOIN inputs AS i
+    LEFT JOIN attrs AS a ON a.code = v.code
+    LEFT JOIN tower_reach AS tr ON tr.code = v.code
+    LEFT JOIN partner AS p ON p.code = v.code
 )
 SELECT b.month_date,
        v.code AS village_code,
@@ -62,16 +76,18 @@ SELECT b.month_date,
        a.lon,
        tr.nearest_tower_id,
        tr.nearest_tower_distance_km,
-       CASE WHEN a.lat IS NULL OR a.lon IS NULL THEN NULL
-            ELSE coalesce(tr.covered, FALSE) END AS covered_by_tower,
-       p.code IS NOT NULL AS partner_service,
-       CASE WHEN p.code IS NOT NULL THEN FALSE
-            WHEN a.lat IS NULL OR a.lon IS NULL THEN NULL
-            ELSE NOT coalesce(tr.covered, FALSE) END AS blank_spot,
-       {{ thresholds['covered_min_tower_availability_pct'] }} AS covered_min_tower_availability_pct
+       s.covered_by_tower,
+       s.partner_service,
+       -- three-valued: not a blank spot when either says so, one when both say so
+       CASE WHEN s.partner_service OR s.covered_by_tower THEN FALSE
+            WHEN s.partner_service IS NULL OR s.covered_by_tower IS NULL THEN NULL
+            ELSE TRUE END AS blank_spot,
+       {{ thresholds['covered_min_tower_availability_pct'] }} AS covered_min_tower_availability_pct,
+       completeness.*
 FROM villages AS v
 CROSS JOIN bounds AS b
+CROSS JOIN {{ completeness(ref('input_completeness_monthly'), month) }}
+JOIN status AS s ON s.code = v.code
 LEFT JOIN attrs AS a ON a.code = v.code
 LEFT JOIN tower_reach AS tr ON tr.code = v.code
-LEFT JOIN partner AS p ON p.code = v.code
 LEFT JOIN {{ ref('region_code_current') }} AS rc ON rc.code = v.code
