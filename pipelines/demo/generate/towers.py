@@ -54,7 +54,8 @@ def tower_table(con: duckdb.DuckDBPyConnection, seed: int, n: int, villages: lis
     """Table `towers`: id, attributes, and the life of each tower around the period."""
     import pyarrow as pa
 
-    codes = [villages[i % len(villages)] for i in range(n)]
+    # spread over the edition (it lists villages district by district), not its first few
+    codes = [villages[i * len(villages) // n % len(villages)] for i in range(n)]
     lats, lons = zip(*(village_centroid(seed, c) for c in codes), strict=True) if n else ((), ())
     con.register("tower_places", pa.table({"i": range(n), "village_code": codes,
                                            "vlat": lats, "vlon": lons}))
