@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from pipelines.demo import marking
 from pipelines.settings import Settings
 from pipelines.warehouse import session
 
@@ -43,6 +44,11 @@ def first_statistic(settings: Settings) -> str:
 
 
 def print_summary(settings: Settings, console: Console) -> None:
+    """The tables and the first statistic; demo data says so above and below them."""
+    demo = marking.is_demo(settings)
+    mark = f"[bold black on yellow] {marking.MARK} [/]"
+    if demo:
+        console.print(mark)
     table = Table(title="Loads by source")
     for col in ("source", "dataset", "files loaded", "duplicates", "files rejected",
                 "rows published", "rows quarantined"):
@@ -58,6 +64,9 @@ def print_summary(settings: Settings, console: Console) -> None:
     where.add_row("reports", str(settings.reports))
     console.print(where)
     try:
-        console.print(f"First statistic: {first_statistic(settings)}")
+        label = "First statistic (DEMO DATA, not official)" if demo else "First statistic"
+        console.print(f"{label}: {first_statistic(settings)}")
     except Exception as exc:  # a fresh home without marts still gets the tables above
         console.print(f"(no marts yet: {exc})")
+    if demo:
+        console.print(mark)
