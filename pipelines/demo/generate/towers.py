@@ -37,14 +37,18 @@ class TowerOptions:
 
 
 def _villages(home: Path, region_code: str) -> list[str]:
-    """Village codes of the latest synthetic edition in the landing zone, if any."""
+    """Village codes of the latest edition in the landing zone that every earlier edition
+    has too: a tower keeps one village code in every snapshot of the period, and a code
+    younger than the period would put it in a district before that district existed."""
     editions = sorted((home / "landing" / "registry" / "kemendagri").glob("*.csv"))
     if not editions:
         return [f"{region_code}.01.2001"]
     con = duckdb.connect()
     rows = con.execute(
-        "SELECT kode FROM read_csv(?, all_varchar=true) WHERE length(kode) = 13 ORDER BY kode",
-        [str(editions[-1])],
+        """SELECT kode FROM read_csv(?, all_varchar=true, filename=true)
+           WHERE length(kode) = 13 GROUP BY kode
+           HAVING count(DISTINCT filename) = ? ORDER BY kode""",
+        [[str(p) for p in editions], len(editions)],
     ).fetchall()
     return [r[0] for r in rows] or [f"{region_code}.01.2001"]
 
