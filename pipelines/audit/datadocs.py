@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from pipelines.demo import marking
 from pipelines.settings import Settings
 
 SITE = "konektivitas"
@@ -143,6 +144,8 @@ def record_run(settings: Settings, entry: dict[str, Any]) -> None:
     if _START in page:
         page = page[: page.index(_START)] + page[page.index(_END) + len(_END):]
     page = page.replace("</body>", static_run_list(settings, runs) + "</body>", 1)
+    # The landing zone only: the load being validated holds the warehouse open.
+    page = marking.mark_page(page, marking.is_demo(settings, warehouse=False))
     index.write_text(page, encoding="utf-8")
 
 

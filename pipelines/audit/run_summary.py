@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from pipelines.demo import marking
 from pipelines.settings import Settings
 from pipelines.warehouse import session
 
@@ -42,7 +43,25 @@ def first_statistic(settings: Settings) -> str:
         return f"{villages} villages in {districts} districts — marts.district_village_count"
 
 
+def district_rows(settings: Settings) -> tuple[str, list[tuple]]:
+    """(month, [(code, name, villages, blank spots, unknown)]) of the latest month built."""
+    with session(settings, read_only=True) as con:
+        rows = con.execute(
+            """SELECT strftime(month_date, '%Y-%m'), district_code, district_name, villages_total,
+                      villages_blank_spot, villages_unknown
+               FROM marts.district_connectivity_monthly
+               WHERE month_date = (SELECT max(month_date) FROM marts.district_connectivity_monthly)
+               ORDER BY district_code"""
+        ).fetchall()
+    return (rows[0][0] if rows else ""), [r[1:] for r in rows]
+
+
 def print_summary(settings: Settings, console: Console) -> None:
+    """The tables and the first statistic; demo data says so above and below them."""
+    demo = marking.is_demo(settings)
+    mark = f"[bold black on yellow] {marking.MARK} [/]"
+    if demo:
+        console.print(mark)
     table = Table(title="Loads by source")
     for col in ("source", "dataset", "files loaded", "duplicates", "files rejected",
                 "rows published", "rows quarantined"):
@@ -58,6 +77,18 @@ def print_summary(settings: Settings, console: Console) -> None:
     where.add_row("reports", str(settings.reports))
     console.print(where)
     try:
-        console.print(f"First statistic: {first_statistic(settings)}")
+        month, districts = district_rows(settings)
+        if districts:
+            title = f"Villages by district, {month}" + (" (DEMO DATA)" if demo else "")
+            table = Table(title=title)
+            for col in ("code", "district", "villages", "blank spots", "unknown"):
+                table.add_column(col, justify="left" if col in ("code", "district") else "right")
+            for row in districts:
+                table.add_row(*["" if v is None else str(v) for v in row])
+            console.print(table)
+        label = "First statistic (DEMO DATA, not official)" if demo else "First statistic"
+        console.print(f"{label}: {first_statistic(settings)}")
     except Exception as exc:  # a fresh home without marts still gets the tables above
         console.print(f"(no marts yet: {exc})")
+    if demo:
+        console.print(mark)

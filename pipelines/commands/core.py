@@ -67,7 +67,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
         task = progress.add_task("generating", total=None)
         files = generate(opts, on_step=lambda s: progress.update(task, description=f"generating {s}"))
         progress.update(task, description=f"generated {len(files)} files")
+    from pipelines.demo import marking
+
     console.print(f"landing zone: {settings.landing}")
+    console.print(f"[bold black on yellow] {marking.MARK} [/]")
     return 0
 
 

@@ -26,6 +26,7 @@ from datetime import date
 import duckdb
 
 from pipelines.audit import records as audit
+from pipelines.demo import marking
 from pipelines.marts.indicators import Indicator, indicators
 from pipelines.settings import LOCAL_TZ, Settings
 from pipelines.warehouse import quote_literal, render_model, session, transaction
@@ -181,6 +182,7 @@ def build(
     defs = indicators(settings)
     counts = {}
     with transaction(con):
+        marking.remember(con, settings)  # statistics from demo data stay marked as such
         for m in models:
             counts[m.name] = build_model(con, settings, m, key, defs, **params)
             document(con, m, defs)

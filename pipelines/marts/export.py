@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.demo import marking
 from pipelines.io import result_files as tabular
 from pipelines.marts.dictionary import entries
 from pipelines.marts.indicators import Indicator, indicators
@@ -61,10 +62,17 @@ def metadata_rows(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[tup
     ]
 
 
+def demo_metadata_rows() -> list[tuple]:
+    """The metadata sheet's first rows when the data is generated."""
+    return [("(dataset)", "(demo)", "", marking.MARK), ("(dataset)", "(demo)", "", marking.EXPLANATION)]
+
+
 def export_month(settings: Settings, month: date, out_dir: Path | None = None) -> list[Path]:
+    """Demo data goes out as demo_*.csv/.parquet/.xlsx with the mark atop the metadata sheet."""
     month = month.replace(day=1)
     out = out_dir or settings.reports / "exports" / month.strftime("%Y-%m")
     out.mkdir(parents=True, exist_ok=True)
+    demo = marking.is_demo(settings)
     written: list[Path] = []
     sheets: dict[str, tuple[list[str], list[tuple]]] = {}
     defs = indicators(settings)
@@ -72,11 +80,12 @@ def export_month(settings: Settings, month: date, out_dir: Path | None = None) -
         tables = marts_tables(con)
         for table in tables:
             rel = published(mart_for_month(con, table, month), defs)
-            written.append(tabular.write_csv(con, rel, out / f"{table}.csv"))
-            written.append(tabular.write_parquet(rel, out / f"{table}.parquet"))
+            name = marking.file_name(table, demo)
+            written.append(tabular.write_csv(con, rel, out / f"{name}.csv"))
+            written.append(tabular.write_parquet(rel, out / f"{name}.parquet"))
             sheets[table] = (rel.columns, rel.fetchall())
         sheets["metadata"] = (["table", "column", "type", "description"],
-                              metadata_rows(con, tables))
-    name = f"konektivitas_{month.strftime('%Y-%m')}.xlsx"
+                              (demo_metadata_rows() if demo else []) + metadata_rows(con, tables))
+    name = marking.file_name(f"konektivitas_{month.strftime('%Y-%m')}.xlsx", demo)
     written.append(tabular.write_xlsx(sheets, out / name))
     return written

@@ -45,6 +45,11 @@ def test_generate_run_and_rerun_through_airflow(tmp_path: Path) -> None:
     first = _cli("run", home=home)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Loads by source" in first.stdout and "First statistic" in first.stdout
+    # Generated data: the summary says so, above and below its tables.
+    assert first.stdout.count("DATA DEMO - bukan statistik resmi / DEMO DATA - not an official statistic") == 2
+    # ... and shows the latest month's real districts of Kutai Kartanegara.
+    assert "Villages by district, 2026-10 (DEMO DATA)" in first.stdout
+    assert all(name in first.stdout for name in ("Muara Muntai", "Kota Bangun Darat", "Samboja Barat"))
     after_first = _counts(home)
     assert after_first["dim_region"] > 0
     assert (home / "reports" / "data_docs" / "index.html").exists()
@@ -69,8 +74,13 @@ def _statistician_desk_works(home: Path) -> None:
     export = _cli("export", "--month", "2026-10", home=home)
     assert export.returncode == 0, export.stdout + export.stderr
     out = home / "reports" / "exports" / "2026-10"
-    assert (out / "village_connectivity_monthly.parquet").exists()
-    assert (out / "konektivitas_2026-10.xlsx").exists()
+    # Generated data goes out under demo_ names.
+    assert (out / "demo_village_connectivity_monthly.parquet").exists()
+    assert (out / "demo_konektivitas_2026-10.xlsx").exists()
+    assert not list(out.glob("konektivitas_*"))
     report = _cli("report", "--month", "2026-09", home=home)
     assert report.returncode == 0, report.stdout + report.stderr
-    assert "September 2026" in (home / "reports" / "connectivity_2026-09.html").read_text()
+    page = (home / "reports" / "connectivity_2026-09.html").read_text()
+    assert "September 2026" in page and 'class="demo-bar"' in page
+    # The real districts of Kutai Kartanegara, 2025 edition.
+    assert "Kota Bangun Darat" in page and "Samboja Barat" in page

@@ -36,18 +36,20 @@ def test_generated_registry_loads_with_history_crosswalk_and_attributes(generate
     assert [len(results[k]) for k in DELIVERY_KINDS] == [2, 4, 2]
     assert not registry_runs(settings)
     with session(settings) as con:
-        # The earlier edition has one district less; the split is traced village by village.
+        # The real 2020 edition has 18 districts, the 2025 one 20: Kota Bangun Darat split off
+        # Kota Bangun, Samboja Barat off Samboja; the splits are traced village by village.
         def districts(day: str) -> int:
             return len(registry_as_of(con, day).filter("level = 'district'").fetchall())
 
-        assert (districts("2021-01-01"), districts("2026-01-01")) == (17, 18)
+        assert (districts("2021-01-01"), districts("2026-01-01")) == (18, 20)
         moved = con.execute(
             "SELECT old_code, new_code FROM core.region_code_succession WHERE change_kind = 'moved'"
         ).fetchall()
         newest = registry_as_of(con, "2026-01-01").filter(
-            "parent_code = '64.02.18'").project("code").fetchall()
+            "parent_code IN ('64.02.19', '64.02.20')").project("code").fetchall()
+        assert len(moved) == 20  # 10 villages each
         assert sorted(n for _, n in moved) == sorted(c for (c,) in newest)
-        assert all(o.startswith("64.02.01.") for o, _ in moved)
+        assert all(o.startswith(("64.02.08.", "64.02.13.")) for o, _ in moved)
         assert con.execute(
             "SELECT count(*) FROM core.region_code_succession WHERE change_kind = 'renamed'"
         ).fetchone()[0] > 0

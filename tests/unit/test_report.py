@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from browser import screenshot
+from browser import print_to_pdf, screenshot
 
 from pipelines.marts.report.data import ReportData
 from pipelines.marts.report.render import render_html
@@ -80,3 +80,43 @@ def test_charts_render_in_headless_chromium(tmp_path) -> None:
     # The English twin is hidden until switched: its heading text differs in layout.
     english = screenshot(page, tmp_path / "report_en.png", hash_="#en")
     assert list(english.getdata()) != list(img.getdata())
+
+
+YELLOW = (0xFF, 0xD4, 0x00)  # the demo banner and bar
+WATERMARK = (248, 222, 222)  # rgba(200, 0, 0, 0.13) over white
+
+
+def test_demo_report_is_marked_in_the_header_and_on_screen(tmp_path) -> None:
+    from pipelines.demo.marking import MARK_EN, MARK_ID
+
+    page = tmp_path / "report.html"
+    page.write_text(render_html(sample_data(), "64.02", demo=True), encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    assert "<title>[DATA DEMO]" in text and f"{MARK_ID} / {MARK_EN}" in text
+    width, height = 1200, 900
+    top = screenshot(page, tmp_path / "top.png", width, height)
+    # The header's banner at the top, the bar fixed to the bottom, the watermark between.
+    assert _count(top, YELLOW, (0, 0, width, 200)) > 20_000
+    assert _count(top, YELLOW, (0, height - 30, width, height)) > 20_000
+    assert _count(top, WATERMARK) > 10_000
+    # The English view keeps the mark (it is bilingual, never switched off).
+    english = screenshot(page, tmp_path / "en.png", width, height, hash_="#en")
+    assert _count(english, YELLOW, (0, 0, width, 200)) > 20_000
+    assert _count(english, YELLOW, (0, height - 30, width, height)) > 20_000
+
+    plain = tmp_path / "plain.html"
+    plain.write_text(render_html(sample_data(), "64.02"), encoding="utf-8")
+    assert "DEMO" not in plain.read_text(encoding="utf-8")
+    img = screenshot(plain, tmp_path / "plain.png", width, height)
+    # (a few anti-aliased edges of the red bars come near the watermark's tint)
+    assert _count(img, YELLOW) == 0 and _count(img, WATERMARK) < 1_000
+
+
+def test_demo_report_is_marked_on_every_printed_page(tmp_path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(render_html(sample_data(), "64.02", demo=True), encoding="utf-8")
+    pages = print_to_pdf(page, tmp_path / "report.pdf")
+    assert len(pages) >= 3
+    # Each page draws the bar's yellow and the watermark's red (PDF fill colours).
+    assert all(b"1 .8314 0 rg" in p for p in pages)
+    assert all(b".7843 0 0" in p for p in pages)

@@ -1,6 +1,9 @@
 """Deterministic demo and test data, in every delivery format of docs/sources.md.
 
 Each source has its own module; `generate` runs them all into a home's landing zone.
+The registry is real (the Kemendagri editions in pipelines/reference); towers, their
+logs, attributes and partner data are synthetic, so the landing zone is marked as demo
+data (pipelines/demo/marking.py) and everything built from it says so.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.demo import marking
+
 if TYPE_CHECKING:
     from pipelines.demo.generate.towers import TowerOptions
 
@@ -19,10 +24,7 @@ if TYPE_CHECKING:
 class GenerateOptions:
     home: Path
     seed: int = 42
-    region_code: str = "64.02"
-    districts: int = 18
-    villages_per_district: int = 12
-    edition_date: date = date(2025, 7, 1)
+    region_code: str = "64.02"  # a regency with reference editions (pipelines/reference)
     start: date = date(2026, 9, 1)  # first local day of tower and partner data
     days: int = 61
     towers: TowerOptions | None = None  # the tower generator's knobs; None: its defaults
@@ -40,7 +42,7 @@ def generate(
     only: Collection[str] | None = None,
 ) -> list[Path]:
     """Every source's deliveries, or only the named sources' (registry, towers, pln)."""
-    written: list[Path] = []
+    written = [marking.mark_landing(options.home / "landing", options.seed)]
     for name, gen in generators():
         if only is not None and name not in only:
             continue

@@ -1,96 +1,27 @@
-"""Synthetic registry deliveries of the real shapes, built inside DuckDB: the current
-Kemendagri edition, an earlier edition before a district split (so the demo has code
-succession), a BPS Master File Desa copy with BPS numbering and spelling drift, and
-village attributes whose centroids come from generate/geo.py (so towers agree)."""
+"""Registry deliveries for the demo: the real Kemendagri editions shipped in
+pipelines/reference (so the demo has the real districts, villages and the 2020 -> 2025
+district splits), and synthetic deliveries around them: a BPS Master File Desa copy with
+BPS numbering and spelling drift, and village attributes whose centroids come from
+generate/geo.py (so towers agree)."""
 
 from __future__ import annotations
 
-from datetime import date
+import shutil
 from pathlib import Path
 
-import duckdb
-
-from pipelines.warehouse import quote_literal
-
-# Syllables of Kalimantan place names; names are drawn from them by a seeded hash.
-SYLLABLES = [
-    "Loa", "Muara", "Sebu", "Tengga", "Kem", "Bang", "Jang", "Sang", "Ma", "Ra", "Ka",
-    "Bun", "Lam", "Pe", "Ri", "Tam", "Jem", "Ba", "Lu", "Sa", "Da", "Ku", "Ta", "Wis",
-]
-SUFFIX = ["", " Ilir", " Ulu", " Baru", " Lama", " Jaya", " Makmur", " Hulu", " Darat"]
+from pipelines.reference import (
+    Edition,
+    kemendagri_editions,
+    national_name,
+    read_edition,
+    reference_file,
+)
 
 
-def village_name_sql(seed: int, key: str) -> str:
-    """A SQL expression naming a place from a seeded hash of `key`."""
-    syl = "[" + ", ".join(quote_literal(s) for s in SYLLABLES) + "]"
-    suf = "[" + ", ".join(quote_literal(s) for s in SUFFIX) + "]"
-    n, m = len(SYLLABLES), len(SUFFIX)
-    return (
-        f"{syl}[1 + (hash({seed}, {key}, 1) % {n})::BIGINT] || lower({syl}[1 + (hash({seed}, {key}, 2) % {n})::BIGINT])"
-        f" || {suf}[1 + (hash({seed}, {key}, 3) % {m})::BIGINT]"
-    )
-
-
-def edition_rows(
-    con: duckdb.DuckDBPyConnection, seed: int, region_code: str, districts: int,
-    villages_per_district: int,
-) -> duckdb.DuckDBPyRelation:
-    """(kode, nama) of a regency, its districts and villages; kelurahan for ~1 in 8 villages."""
-    name = village_name_sql(seed, "d")
-    vname = village_name_sql(seed, "d * 1000 + v")
-    return con.sql(
-        f"""
-        WITH d AS (SELECT range AS d FROM range(1, {districts} + 1)),
-        v AS (
-            SELECT d, range AS v,
-                   -- a varying count per district, at least 4
-                   4 + hash({seed}, d) % {max(villages_per_district - 3, 1)} * 2 AS n
-            FROM d, range(1, {villages_per_district} * 2 + 1)
-        )
-        SELECT {quote_literal(region_code)} AS kode,
-               'KAB. ' || upper({village_name_sql(seed, '0')}) AS nama, 0 AS o
-        UNION ALL
-        SELECT {quote_literal(region_code)} || '.' || lpad(d::VARCHAR, 2, '0'), {name}, d * 10000
-        FROM d
-        UNION ALL
-        SELECT {quote_literal(region_code)} || '.' || lpad(d::VARCHAR, 2, '0') || '.'
-               || CASE WHEN hash({seed}, d, v, 9) % 8 = 0 THEN '1' ELSE '2' END
-               || lpad(v::VARCHAR, 3, '0'),
-               {vname}, d * 10000 + v
-        FROM v WHERE v <= n
-        ORDER BY o
-        """
-    ).project("kode, nama")
-
-
-def write_edition(rel: duckdb.DuckDBPyRelation, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rel.write_csv(str(path), header=True)
-    return path
-
-
-def earlier_edition(con: duckdb.DuckDBPyConnection, latest: duckdb.DuckDBPyRelation,
-                    region_code: str, seed: int) -> duckdb.DuckDBPyRelation:
-    """The edition before the last district was split off district 01: its villages sat
-    in 01 under other codes (same names), and a few names had the old spelling (u -> oe)."""
-    con.register("latest_edition", latest)
-    (newest,) = con.execute(
-        "SELECT max(kode) FROM latest_edition WHERE length(kode) = 8").fetchone()
-    source = quote_literal(f"{region_code}.01")
-    return con.sql(
-        f"""
-        SELECT kode,
-               CASE WHEN length(kode) = 13 AND hash({seed}, kode, 'oe') % 12 = 0
-                    THEN replace(nama, 'u', 'oe') ELSE nama END AS nama
-        FROM latest_edition
-        WHERE kode <> '{newest}' AND NOT starts_with(kode, '{newest}.')
-        UNION ALL
-        SELECT {source} || '.' || substr(kode, 10, 1)
-               || lpad((500 + row_number() OVER (ORDER BY kode))::VARCHAR, 3, '0'), nama
-        FROM latest_edition WHERE starts_with(kode, '{newest}.')
-        ORDER BY kode
-        """
-    )
+def land_edition(edition: Edition, folder: Path) -> Path:
+    """The edition's file byte for byte, named by its effective date."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(reference_file(edition.file), folder / f"{edition.effective}.csv"))
 
 
 def _drift(name: str, seed: int, code: str) -> str:
@@ -122,9 +53,10 @@ def bps_rows(rows: list[tuple[str, str]], seed: int) -> dict[str, list[tuple]]:
     regencies = [c for c, _ in rows if c.count(".") == 1]
     for reg in regencies:
         prov, rr = reg.split(".")
-        out["provinces"].append((prov, "PROVINSI " + prov))
+        out["provinces"].append((prov, (national_name(prov) or f"PROVINSI {prov}").upper()))
         breg = f"{prov}{int(rr) + 1:02d}"
-        out["regencies"].append((breg, prov, "KABUPATEN " + names[reg].upper().removeprefix("KAB. ")))
+        regency = names[reg].upper().removeprefix("KAB. ").removeprefix("KABUPATEN ")
+        out["regencies"].append((breg, prov, "KABUPATEN " + regency))
         districts = sorted(by_parent.get(reg, []), key=lambda c: (names[c], c))
         for i, dist in enumerate(districts, start=1):
             bdist = f"{breg}{i * 10:03d}"
@@ -182,19 +114,12 @@ def write_attributes(rows: list[tuple], path: Path, decimal_comma: bool) -> Path
 
 
 def generate(options) -> list[Path]:  # options: GenerateOptions
-    con = duckdb.connect()
-    rel = edition_rows(
-        con, options.seed, options.region_code, options.districts, options.villages_per_district
-    )
+    editions = kemendagri_editions(options.region_code)
     landing = options.home / "landing" / "registry"
-    written = [write_edition(rel, landing / "kemendagri" / f"{options.edition_date}.csv")]
-    earlier = date(options.edition_date.year - 5, 1, 1)
-    written.append(write_edition(
-        earlier_edition(con, rel, options.region_code, options.seed),
-        landing / "kemendagri" / f"{earlier}.csv",
-    ))
-    rows = rel.fetchall()
-    written += write_bps(bps_rows(rows, options.seed), landing / "bps" / str(options.edition_date))
+    written = [land_edition(e, landing / "kemendagri") for e in editions]
+    latest = editions[-1]
+    rows = read_edition(latest)
+    written += write_bps(bps_rows(rows, options.seed), landing / "bps" / str(latest.effective))
     villages = [code for code, _ in rows if code.count(".") == 3]
     for year, comma in ((options.start.year - 1, False), (options.start.year, True)):
         written.append(write_attributes(

@@ -37,14 +37,18 @@ class TowerOptions:
 
 
 def _villages(home: Path, region_code: str) -> list[str]:
-    """Village codes of the latest synthetic edition in the landing zone, if any."""
+    """Village codes of the latest edition in the landing zone that every earlier edition
+    has too: a tower keeps one village code in every snapshot of the period, and a code
+    younger than the period would put it in a district before that district existed."""
     editions = sorted((home / "landing" / "registry" / "kemendagri").glob("*.csv"))
     if not editions:
         return [f"{region_code}.01.2001"]
     con = duckdb.connect()
     rows = con.execute(
-        "SELECT kode FROM read_csv(?, all_varchar=true) WHERE length(kode) = 13 ORDER BY kode",
-        [str(editions[-1])],
+        """SELECT kode FROM read_csv(?, all_varchar=true, filename=true)
+           WHERE length(kode) = 13 GROUP BY kode
+           HAVING count(DISTINCT filename) = ? ORDER BY kode""",
+        [[str(p) for p in editions], len(editions)],
     ).fetchall()
     return [r[0] for r in rows] or [f"{region_code}.01.2001"]
 
@@ -54,7 +58,8 @@ def tower_table(con: duckdb.DuckDBPyConnection, seed: int, n: int, villages: lis
     """Table `towers`: id, attributes, and the life of each tower around the period."""
     import pyarrow as pa
 
-    codes = [villages[i % len(villages)] for i in range(n)]
+    # spread over the edition (it lists villages district by district), not its first few
+    codes = [villages[i * len(villages) // n % len(villages)] for i in range(n)]
     lats, lons = zip(*(village_centroid(seed, c) for c in codes), strict=True) if n else ((), ())
     con.register("tower_places", pa.table({"i": range(n), "village_code": codes,
                                            "vlat": lats, "vlon": lons}))

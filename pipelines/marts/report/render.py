@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from pipelines.demo import marking
 from pipelines.marts.indicators import Indicator, indicators, read_indicators
 from pipelines.marts.report import svg
 from pipelines.marts.report.data import ReportData, read_report_data
@@ -90,9 +91,11 @@ def charts(d: ReportData) -> dict[str, object]:
     }
 
 
-def render_html(d: ReportData, region_code: str, defs: dict[str, Indicator] | None = None) -> str:
+def render_html(d: ReportData, region_code: str, defs: dict[str, Indicator] | None = None,
+                demo: bool = False) -> str:
     """The report page; labels and precision from the indicator definitions (the
-    project's own unless `defs` is given)."""
+    project's own unless `defs` is given). `demo`: marked as demo data in the header and
+    on every screen and printed page."""
     defs = defs if defs is not None else read_indicators(WAREHOUSE_DIR / "indicators.yml")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent)), autoescape=True,
@@ -109,6 +112,8 @@ def render_html(d: ReportData, region_code: str, defs: dict[str, Indicator] | No
         headline=headline_rows(d, defs), completeness=completeness_rows(d, defs),
         charts=charts(d),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        demo={"id": marking.MARK_ID, "en": marking.MARK_EN,
+              "explanation": marking.EXPLANATION} if demo else None,
     )
 
 
@@ -117,7 +122,8 @@ def write_report(settings: Settings, month: date, out: Path | None = None) -> Pa
         data = read_report_data(con, month)
     path = out or settings.reports / f"connectivity_{month.strftime('%Y-%m')}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    html = render_html(data, settings.region_code, indicators(settings))
+    html = render_html(data, settings.region_code, indicators(settings),
+                       demo=marking.is_demo(settings))
     path.write_text(html, encoding="utf-8")
     return path
 
