@@ -4,6 +4,8 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 UV      := $(BIN)/uv
 HOME_DIR ?= ./data
+# Data Docs' stylesheets, scripts and fonts: npm packages pinned by package-lock.json.
+ASSETS  := pipelines/audit/datadocs_assets
 
 .PHONY: venv demo test lint lock bench clean
 
@@ -14,7 +16,11 @@ $(BIN)/konektivitas: requirements.lock pyproject.toml
 	$(UV) pip install --python $(BIN)/python --quiet --no-deps -e .
 	touch $(BIN)/konektivitas
 
-venv: $(BIN)/konektivitas
+$(ASSETS)/node_modules/.package-lock.json: $(ASSETS)/package.json $(ASSETS)/package-lock.json
+	cd $(ASSETS) && npm ci --silent
+	touch $@
+
+venv: $(BIN)/konektivitas $(ASSETS)/node_modules/.package-lock.json
 
 demo: venv
 	$(BIN)/konektivitas demo --home $(HOME_DIR)
@@ -33,4 +39,4 @@ bench: venv
 	$(BIN)/konektivitas bench towers --rows 1000000
 
 clean:
-	rm -rf $(VENV) $(HOME_DIR)
+	rm -rf $(VENV) $(HOME_DIR) $(ASSETS)/node_modules

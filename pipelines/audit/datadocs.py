@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import duckdb
+
+from pipelines.audit.docs_assets import localise_site
+from pipelines.audit.verdict import load_verdicts
 from pipelines.demo import marking
 from pipelines.settings import Settings
 
@@ -49,8 +53,8 @@ def _context(settings: Settings):  # -> FileDataContext (GX imports are slow: ke
 
 
 def record_validation(
-    settings: Settings, suite: dict[str, Any], load_id: str, batch_meta: dict[str, Any],
-    outcomes: list[ExpectationOutcome],
+    con: duckdb.DuckDBPyConnection, settings: Settings, suite: dict[str, Any], load_id: str,
+    batch_meta: dict[str, Any], outcomes: list[ExpectationOutcome],
 ) -> str:
     """Store one validation run in GX's results store and rebuild its Data Docs pages.
 
@@ -119,51 +123,87 @@ def record_validation(
     ctx.validation_results_store.set(key, validation)
     ctx.build_data_docs(site_names=[SITE], resource_identifiers=[key])
     pages = sorted(settings.data_docs.glob(f"validations/{gx_suite.name}/load-{load_id}/*/*.html"))
-    record_run(settings, {
+    _append_run(settings, {
         "suite": gx_suite.name, "load_id": load_id, "success": validation.success,
         "page": pages[-1].relative_to(settings.data_docs).as_posix() if pages else "",
         "evaluated": len(results), "failed": len(results) - ok,
         "file": batch_meta.get("file", ""), "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
     })
-    return str(settings.data_docs / "index.html")
+    return write_index(con, settings)
 
 
-# GX's index draws its list of runs with scripts from CDNs, so offline it shows none.
-# The same list is written into the page as plain HTML between these markers.
+# GX's index lists validation runs by GX's success flag ("failed" for a load that published
+# with a few rows quarantined). This list gives every load its verdict, as plain HTML
+# between these markers.
 _START, _END = "<!-- konektivitas-runs -->", "<!-- /konektivitas-runs -->"
 
 
-def record_run(settings: Settings, entry: dict[str, Any]) -> None:
-    """Add a run to the home's run list and write the list into Data Docs' index.html."""
-    runs_path = settings.gx_root / "runs.jsonl"
-    with runs_path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry) + "\n")
-    runs = [json.loads(line) for line in runs_path.read_text(encoding="utf-8").splitlines()]
+def write_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
+    """Make Data Docs local and write every load's verdict into their index.html.
+
+    Called whenever Data Docs are built and whenever a load finishes, so the index always
+    shows each load's final verdict. Returns the index path. Before GX has built Data Docs
+    once (only rejected files so far) there is no index yet: the first build lists them.
+    """
     index = settings.data_docs / "index.html"
+    if not index.exists():
+        return str(index)
+    localise_site(settings.data_docs)
     page = index.read_text(encoding="utf-8")
     if _START in page:
         page = page[: page.index(_START)] + page[page.index(_END) + len(_END):]
-    page = page.replace("</body>", static_run_list(settings, runs) + "</body>", 1)
-    # The landing zone only: the load being validated holds the warehouse open.
+    # Above GX's own content, so the verdicts are what an auditor reads first.
+    anchor = "<div class=\"container-fluid" if "<div class=\"container-fluid" in page else "</body>"
+    page = page.replace(anchor, run_list_html(con, settings) + anchor, 1)
+    # The demo mark from the landing zone: the first mart build records it in the warehouse.
     page = marking.mark_page(page, marking.is_demo(settings, warehouse=False))
     index.write_text(page, encoding="utf-8")
+    return str(index)
 
 
-def static_run_list(settings: Settings, runs: list[dict[str, Any]]) -> str:
+def _append_run(settings: Settings, entry: dict[str, Any]) -> None:
+    with (settings.gx_root / "runs.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry) + "\n")
+
+
+def _pages_by_load(settings: Settings) -> dict[str, str]:
+    """The Data Docs page of each validated load (its latest validation run)."""
+    runs_path = settings.gx_root / "runs.jsonl"
+    if not runs_path.exists():
+        return {}
+    runs = [json.loads(line) for line in runs_path.read_text(encoding="utf-8").splitlines()]
+    return {r["load_id"]: r["page"] for r in sorted(runs, key=lambda r: r["validated_at"])}
+
+
+def run_list_html(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
+    """Every load, newest first, with its verdict and its validation page."""
+    loads = con.execute(
+        """SELECT load_id, strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S'), dataset,
+                  coalesce(file_name, '')
+           FROM audit.load ORDER BY started_at DESC, load_id"""
+    ).fetchall()
+    verdicts = load_verdicts(con)
+    pages = _pages_by_load(settings)
     rows = []
-    for r in sorted(runs, key=lambda r: r["validated_at"], reverse=True):
-        link = r["page"]
-        status = "passed" if r["success"] else f"failed ({r['failed']} of {r['evaluated']} rules)"
+    for load_id, started, dataset, file_name in loads:
+        verdict = verdicts[load_id]
+        page = pages.get(load_id)
+        link = f"<a href='{html.escape(page)}'>load {html.escape(load_id)}</a>" if page \
+            else f"load {html.escape(load_id)}"
         rows.append(
-            f"<tr><td>{html.escape(r['validated_at'])}</td><td>{html.escape(r['suite'])}</td>"
-            f"<td>{html.escape(r['file'])}</td><td>{status}</td>"
-            f"<td><a href='{html.escape(link)}'>load {html.escape(r['load_id'])}</a></td></tr>"
+            f"<tr class='verdict-{verdict.word.replace(' ', '-')}'><td>{started}</td>"
+            f"<td>{html.escape(dataset)}</td><td>{html.escape(file_name)}</td>"
+            f"<td>{html.escape(verdict.text)}</td><td>{link}</td></tr>"
         )
     return (
-        f"{_START}<section id='konektivitas-runs' style='font-family:sans-serif;margin:1em'>"
-        "<h2>Every validation run</h2><table border='1' cellpadding='4'>"
-        "<tr><th>validated (UTC)</th><th>suite</th><th>file</th><th>result</th><th>page</th></tr>"
-        + "".join(rows) + f"</table></section>{_END}"
+        f"{_START}<section id='konektivitas-runs' class='container-fluid pt-4 pb-4 pl-5 pr-5'>"
+        "<h2>Every load and its verdict</h2>"
+        "<p>A load published with some rows quarantined is normal: those rows wait in "
+        "audit.quarantine with their reasons. GX's table below marks such a run with a cross "
+        "because a rule refused a row; the verdict here says what became of the load.</p>"
+        "<table class='table table-sm table-bordered'><thead><tr><th>started (UTC)</th>"
+        "<th>dataset</th><th>file</th><th>verdict</th><th>validation</th></tr></thead><tbody>"
+        + "".join(rows) + f"</tbody></table></section>{_END}"
     )
 
 

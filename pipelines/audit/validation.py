@@ -131,7 +131,7 @@ def validate_table(
     (bad,) = con.execute(
         "SELECT count(*) FROM audit.quarantine WHERE load_id = ?", [load_id]
     ).fetchone()
-    docs = datadocs.record_validation(settings, suite, load_id, batch_meta, outcomes)
+    docs = datadocs.record_validation(con, settings, suite, load_id, batch_meta, outcomes)
     return ValidationSummary(
         load_id, dataset, rows, bad,
         {o.rule: o.unexpected_count for o in outcomes if o.unexpected_count}, docs,

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.audit import records as audit
+from pipelines.audit.datadocs import write_index
 from pipelines.audit.suites import load_suite, required_columns
 from pipelines.audit.validation import ValidationSummary, validate_table
 from pipelines.batch.errors import BatchRejected
@@ -90,8 +91,11 @@ def archived_path(con: duckdb.DuckDBPyConnection, settings: Settings, sha256: st
     return settings.home / rel
 
 
-def reject(con: duckdb.DuckDBPyConnection, load: audit.Load, message: str) -> BatchRejected:
+def reject(
+    con: duckdb.DuckDBPyConnection, settings: Settings, load: audit.Load, message: str
+) -> BatchRejected:
     audit.finish_load(con, load.load_id, "rejected", message, rows_published=0)
+    write_index(con, settings)
     return BatchRejected(message)
 
 
@@ -104,11 +108,11 @@ def stage_step(
     try:
         found = dataset.header(con, path)
     except (duckdb.Error, ValueError, OSError) as exc:
-        raise reject(con, load, f"{load.file_name}: cannot be read: {exc}") from exc
+        raise reject(con, settings, load, f"{load.file_name}: cannot be read: {exc}") from exc
     missing = [c for c in required_columns(suite) if c not in found]
     if missing:
         raise reject(
-            con, load,
+            con, settings, load,
             f"{load.file_name}: missing required column(s) {', '.join(missing)}; "
             f"found {', '.join(found) or 'none'}. Nothing of it was loaded.",
         )
@@ -117,9 +121,9 @@ def stage_step(
     try:
         rows = dataset.stage(con, settings, path, table, load)
     except BatchRejected as exc:
-        raise reject(con, load, f"{load.file_name}: {exc}") from exc
+        raise reject(con, settings, load, f"{load.file_name}: {exc}") from exc
     except duckdb.Error as exc:
-        raise reject(con, load, f"{load.file_name}: cannot be parsed: {exc}") from exc
+        raise reject(con, settings, load, f"{load.file_name}: cannot be parsed: {exc}") from exc
     if rows is None:
         (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     audit.set_rows_read(con, load.load_id, rows)
@@ -197,6 +201,7 @@ def publish_step(
         audit.supersede_partition(con, dataset.name, load.partition_key, load.load_id)
         audit.finish_load(con, load.load_id, "published", None, published, quarantined)
     drop_staging(con, table)
+    write_index(con, settings)
     return LoadResult(load.load_id, "published", read, published, quarantined)
 
 

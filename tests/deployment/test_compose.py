@@ -53,8 +53,25 @@ def test_compose_carries_no_secret() -> None:
 
 def test_image_extends_official_airflow_at_locked_version() -> None:
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
-    (base,) = re.findall(r"^FROM (\S+)", dockerfile, re.M)
+    *build_stages, base = re.findall(r"^FROM (\S+)", dockerfile, re.M)
+    assert [s.split(":")[0] for s in build_stages] == ["node"]  # Data Docs' assets only
     locked = re.search(r"^apache-airflow==(\S+)", (PROJECT_ROOT / "requirements.lock").read_text(),
                        re.M).group(1)
     assert base == f"apache/airflow:{locked}-python3.11"
     assert "requirements.lock" in dockerfile
+
+
+def test_image_carries_the_data_docs_assets() -> None:
+    """Data Docs pages link vendor files from npm; the image installs them from the lock."""
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assets = "pipelines/audit/datadocs_assets"
+    stage = re.search(r"^FROM node:\S+ AS (\S+)\n(.*?)^FROM ", dockerfile, re.M | re.S)
+    assert stage, "no node build stage"
+    name, body = stage.groups()
+    assert f"{assets}/package-lock.json" in body and re.search(r"^RUN npm ci\b", body, re.M)
+    assert re.search(
+        rf"^COPY .*--from={name} \S+/node_modules \./{assets}/node_modules$", dockerfile, re.M
+    )
+    # The final stage copies them after `COPY pipelines` (which .dockerignore keeps them out of).
+    assert dockerfile.index(f"./{assets}/node_modules") > dockerfile.index("COPY --chown=airflow:root pipelines")
+    assert "**/node_modules/" in (PROJECT_ROOT / ".dockerignore").read_text().splitlines()

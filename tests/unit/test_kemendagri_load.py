@@ -110,14 +110,16 @@ def test_crash_mid_publish_then_rerun_publishes_once(con, settings):
     assert statuses == ["abandoned", "published"]
 
 
-def test_data_docs_index_lists_every_run_without_scripts(con, settings):
-    """GX's index draws its run list with CDN scripts; offline an auditor still sees it."""
+def test_data_docs_index_lists_every_load_with_its_verdict(con, settings):
+    """A load published with a row quarantined reads as published, never as failed."""
     good = "kode,nama\n64.02,Kab\n64.02.01,Satu\n"
     _load(con, settings, _land(settings, "2025-07-01.csv", good))
     _load(con, settings, _land(settings, "2025-08-01.csv", good + "64.02.1,Bad\n"))
     page = (settings.data_docs / "index.html").read_text()
-    section = page[page.index("konektivitas-runs"):]
-    assert section.count("<tr><td>") == 2
-    assert "passed" in section and "failed (1 of 6 rules)" in section
+    section = page[page.index("<!-- konektivitas-runs -->"):page.index("<!-- /konektivitas-runs -->")]
+    assert section.count("<tr class='verdict-") == 2
+    assert "<td>passed</td>" in section
+    assert "<td>published, 1 row quarantined (1 rule)</td>" in section
+    assert "failed" not in section
     for link in __import__("re").findall(r"href='(validations/[^']+)'", section):
         assert (settings.data_docs / link).exists()

@@ -1,0 +1,65 @@
+"""A load's verdict, from the ledger: words an auditor reads correctly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipelines.audit import records as audit
+from pipelines.audit.verdict import load_verdict, load_verdicts, verdict_of
+
+
+@pytest.mark.parametrize(
+    ("status", "quarantined", "rules", "message", "word", "text"),
+    [
+        ("published", 0, 0, None, "passed", "passed"),
+        ("published", 1, 1, None, "published", "published, 1 row quarantined (1 rule)"),
+        ("published", 240, 6, None, "published", "published, 240 rows quarantined (6 rules)"),
+        ("superseded", 0, 0, "partition replaced by load b", "passed",
+         "passed; superseded (partition replaced by load b)"),
+        ("rejected", None, 0, "k.csv: missing required column(s) nama", "rejected",
+         "rejected: missing required column(s) nama"),
+        ("abandoned", None, 0, "superseded by retry c", "not published",
+         "not published (superseded by retry c)"),
+        ("duplicate", 0, 0, "same bytes as load a (k.csv); nothing loaded again", "not published",
+         "not published (same bytes as load a (k.csv); nothing loaded again)"),
+        ("running", None, 0, None, "in progress", "in progress"),
+    ],
+)
+def test_verdict_words(status, quarantined, rules, message, word, text) -> None:
+    v = verdict_of("a", status, quarantined, rules, message, "k.csv")
+    assert (v.word, v.text) == (word, text)
+    assert "fail" not in v.text
+
+
+def _result(con, load_id: str, rule: str, unexpected: int, success: bool) -> None:
+    con.execute(
+        "INSERT INTO audit.validation_result VALUES (?, 's', 't', ?, ?, ?, 10, ?, now())",
+        [load_id, json.dumps({}), rule, success, unexpected],
+    )
+
+
+def test_verdicts_come_from_the_load_ledger_and_its_validation(con) -> None:
+    clean = audit.start_load(con, "registry", "s", "2025-07-01", "h1", "a.csv")
+    _result(con, clean.load_id, "r1", 0, True)
+    audit.finish_load(con, clean.load_id, "published", None, 10, 0)
+    some = audit.start_load(con, "registry", "s", "2025-08-01", "h2", "b.csv")
+    # A rule with `mostly` can pass and still quarantine rows: both rules refused rows.
+    _result(con, some.load_id, "r1", 2, False)
+    _result(con, some.load_id, "r2", 1, True)
+    _result(con, some.load_id, "r3", 0, True)
+    audit.finish_load(con, some.load_id, "published", None, 7, 3)
+    crashed = audit.start_load(con, "registry", "s", "2025-09-01", "h3", "c.csv")
+    retry = audit.start_load(con, "registry", "s", "2025-09-01", "h3", "c.csv")
+
+    assert load_verdict(con, clean.load_id).text == "passed"
+    assert load_verdict(con, some.load_id).text == "published, 3 rows quarantined (2 rules)"
+    assert load_verdict(con, crashed.load_id).text == (
+        f"not published (superseded by retry {retry.load_id})"
+    )
+    assert load_verdict(con, retry.load_id).word == "in progress"
+    assert set(load_verdicts(con)) == {clean.load_id, some.load_id, crashed.load_id, retry.load_id}
+    assert load_verdicts(con, []) == {}
+    with pytest.raises(KeyError, match="no load 'nope'"):
+        load_verdict(con, "nope")
