@@ -73,6 +73,8 @@ def exists(cited: str, citing: str) -> bool:
     bases = [Path(".")]
     if not cited.startswith(TOP_LEVEL):
         bases.insert(0, Path(citing).parent)
+    if citing == "pyproject.toml":
+        bases.append(Path("pipelines"))  # package-data paths are the package's own
     files = tracked()
     for base in bases:
         target = posixpath.normpath((base / cited).as_posix())  # relative, never resolved
