@@ -57,14 +57,20 @@ def get_load(con: duckdb.DuckDBPyConnection, load_id: str) -> Load:
 
 
 def published_load_of(
-    con: duckdb.DuckDBPyConnection, dataset: str, sha256: str
+    con: duckdb.DuckDBPyConnection, dataset: str, sha256: str, partition_key: str
 ) -> tuple[str, str] | None:
-    """(load_id, file_name) of the published load of these bytes, if any."""
+    """(load_id, file_name) of the published load of these bytes for this partition, if any.
+
+    A delivery is its bytes and its partition: the same bytes under another partition (an
+    edition re-issued unchanged under a new effective date, a file copied under another
+    day's name) are a new delivery, loaded as that partition; the archive keeps the bytes once.
+    """
     return con.execute(
         """SELECT load_id, file_name FROM audit.load
-           WHERE dataset = ? AND sha256 = ? AND status IN ('published', 'superseded')
+           WHERE dataset = ? AND sha256 = ? AND partition_key = ?
+             AND status IN ('published', 'superseded')
            ORDER BY started_at LIMIT 1""",
-        [dataset, sha256],
+        [dataset, sha256, partition_key],
     ).fetchone()
 
 

@@ -43,9 +43,12 @@ def file_item(dataset: Dataset, path: Path, partition_key: str) -> Item:
     return {"dataset": dataset.name, "partition_key": partition_key, "path": str(path)}
 
 
-def unpublished(con: Con, dataset: Dataset, paths: list[Path]) -> list[Path]:
-    """The files whose bytes were never published."""
-    return [p for p in paths if not published_load_of(con, dataset.name, sha256_of(p))]
+def unpublished(con: Con, dataset: Dataset, paths: list[Path],
+                partition_key: Callable[[Path], str]) -> list[Path]:
+    """The files never published as their partition (same bytes under another partition
+    are a new delivery)."""
+    return [p for p in paths
+            if not published_load_of(con, dataset.name, sha256_of(p), partition_key(p))]
 
 
 def landed_feed(
@@ -56,7 +59,7 @@ def landed_feed(
     def pending_files(con: Con, settings: Settings, partition: str = "", connection: Any = None,
                       ) -> list[Item]:
         return [file_item(dataset, p, partition_key(p))
-                for p in unpublished(con, dataset, landed(settings))]
+                for p in unpublished(con, dataset, landed(settings), partition_key)]
 
     def pending(con: Con, settings: Settings) -> list[str]:
         return sorted({i["partition_key"] for i in pending_files(con, settings)})

@@ -76,7 +76,7 @@ def archive_step(
     """Archive the delivery; a delivery already published becomes a 'duplicate' load."""
     archived = archive_file(con, settings.home, settings.archive, dataset.source, path)
     name = _relative(path, settings.home)
-    original = audit.published_load_of(con, dataset.name, archived.sha256)
+    original = audit.published_load_of(con, dataset.name, archived.sha256, partition_key)
     if original:
         return audit.record_duplicate(
             con, dataset.source, dataset.name, partition_key, archived.sha256, name, original

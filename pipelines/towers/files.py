@@ -17,6 +17,11 @@ _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(csv|log)(\.gz)?$")
 EXTENSIONS = {"kpi": ".csv", "events": ".log"}
 
 
+def day_key(path: Path) -> str:
+    """A dated file's partition: its day, as the file's name says."""
+    return str(file_date(path))
+
+
 def file_date(path: Path) -> date:
     m = _DATED.match(path.name)
     if not m:
@@ -88,6 +93,6 @@ def day_feed(dataset: Dataset, kind: str) -> Feed:
         days = {file_date(p) for p in dated_files(settings.landing / "towers" / kind,
                                                   (ext, f"{ext}.gz"))}
         return sorted(str(d) for d in days
-                      if unpublished(con, dataset, [day_file(settings, kind, d)]))
+                      if unpublished(con, dataset, [day_file(settings, kind, d)], day_key))
 
     return Feed((dataset,), listed, landed=day_landed, pending=pending)

@@ -12,7 +12,7 @@ from pipelines.batch.feed import Feed, file_item, unpublished
 from pipelines.batch.steps import Dataset, default_publish
 from pipelines.io import delimited as csvfiles
 from pipelines.settings import Settings
-from pipelines.towers.files import SOURCE, day_landed, file_date, inventory_files
+from pipelines.towers.files import SOURCE, day_key, day_landed, file_date, inventory_files
 from pipelines.warehouse import render_model
 
 
@@ -46,7 +46,8 @@ INVENTORY = Dataset(
 def snapshots_in_force(con: duckdb.DuckDBPyConnection, settings: Settings, partition: str,
                        connection: object = None) -> list[dict]:
     """Every landed snapshot dated on or before the day not yet published, oldest first."""
-    files = unpublished(con, INVENTORY, inventory_files(settings, date.fromisoformat(partition)))
+    files = unpublished(con, INVENTORY, inventory_files(settings, date.fromisoformat(partition)),
+                        day_key)
     return [file_item(INVENTORY, p, str(file_date(p))) for p in files]
 
 

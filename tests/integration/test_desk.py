@@ -7,23 +7,19 @@ from datetime import date
 
 import duckdb
 import pytest
+from editions import load_edition
 
-from pipelines.batch.steps import load_file
 from pipelines.io.result_files import write_result
 from pipelines.marts.dictionary import undocumented, write_dictionary
 from pipelines.marts.engine import build_all, parse_model
 from pipelines.marts.export import export_month
-from pipelines.registry import kemendagri
 
 EDITION = "kode,nama\n64.02,Kab\n64.02.01,=1+2\n64.02.01.2001,@SUM(A1)\n64.02.02,Dua\n"
 
 
 @pytest.fixture
 def loaded(con, settings):
-    folder = settings.landing / "registry" / "kemendagri"
-    folder.mkdir(parents=True)
-    (folder / "2025-07-01.csv").write_text(EDITION)
-    load_file(con, settings, kemendagri.DATASET, folder / "2025-07-01.csv", "2025-07-01")
+    load_edition(con, settings, EDITION)
     con.close()
     build_all(settings)
     return settings

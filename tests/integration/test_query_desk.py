@@ -6,20 +6,16 @@ written."""
 from __future__ import annotations
 
 import pytest
+from editions import load_edition
 
-from pipelines.batch.steps import load_file
 from pipelines.cli import main
-from pipelines.registry import kemendagri
 
 EDITION = "kode,nama\n64.02,Kab\n64.02.01,Satu\n64.02.01.2001,Desa\n"
 
 
 @pytest.fixture
 def home_with_region(con, settings):
-    folder = settings.landing / "registry" / "kemendagri"
-    folder.mkdir(parents=True)
-    (folder / "2025-07-01.csv").write_text(EDITION)
-    load_file(con, settings, kemendagri.DATASET, folder / "2025-07-01.csv", "2025-07-01")
+    load_edition(con, settings, EDITION)
     con.close()
     return settings
 

@@ -18,8 +18,13 @@ REAL_2025 = "2025-07-01"
 HISTORY = """SELECT * EXCLUDE (load_id) FROM core.dim_region ORDER BY code, valid_from"""
 
 
+# Kemendagri often re-issues a regency's list unchanged: the 2020 bytes again, earlier.
+REISSUED_2018 = "2018-01-01"
+
+
 def load_real(con, settings, shared_registry: Path, order: list[str]) -> None:
-    files = {REAL_2020: "kemendagri_2020_64.02.csv", REAL_2025: "kemendagri_2025_64.02.csv"}
+    files = {REAL_2020: "kemendagri_2020_64.02.csv", REAL_2025: "kemendagri_2025_64.02.csv",
+             REISSUED_2018: "kemendagri_2020_64.02.csv"}
     for day in order:
         landed = settings.landing / "registry" / "kemendagri" / f"{day}.csv"
         landed.parent.mkdir(parents=True, exist_ok=True)
@@ -32,6 +37,36 @@ def load_real(con, settings, shared_registry: Path, order: list[str]) -> None:
 def real_history(con, settings, shared_registry):
     load_real(con, settings, shared_registry, [REAL_2020, REAL_2025])
     return con
+
+
+def test_byte_identical_editions_under_other_dates_are_each_a_delivery(
+        settings, shared_registry, tmp_path):
+    from pipelines.settings import get_settings
+
+    def history(home, order):
+        s = get_settings(home)
+        migrate_warehouse(s)
+        con = connect(s)
+        load_real(con, s, shared_registry, order)
+        rows = con.execute(HISTORY).fetchall()
+        loads = con.execute(
+            """SELECT partition_key, status, sha256 FROM audit.load
+               WHERE dataset = 'kemendagri_region' ORDER BY partition_key""").fetchall()
+        files = con.execute("SELECT count(*) FROM audit.file").fetchone()[0]
+        archived = sorted(p.name for p in (s.archive).rglob("*.csv"))
+        con.close()
+        return rows, loads, files, archived
+
+    in_order = history(tmp_path / "a", [REISSUED_2018, REAL_2020, REAL_2025])
+    late = history(tmp_path / "b", [REAL_2025, REAL_2020, REISSUED_2018])
+    assert late[0] == in_order[0]
+    rows, loads, files, archived = late
+    # the re-issue is its own published delivery; its bytes are archived once
+    assert [(k, s) for k, s, _ in loads] == [
+        (REISSUED_2018, "published"), (REAL_2020, "published"), (REAL_2025, "published")]
+    assert loads[0][2] == loads[1][2] and files == 2 and len(archived) == 2
+    # names valid since the re-issue's date, not only since 2020
+    assert min(r[5] for r in rows if r[0] == "64.02.01").isoformat() == REISSUED_2018
 
 
 def test_out_of_order_edition_gives_the_same_history(settings, shared_registry, tmp_path):

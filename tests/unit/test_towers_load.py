@@ -198,6 +198,26 @@ def test_rerun_and_corrected_file_leave_one_copy(backend, con, settings, landed)
     ).fetchone() == (1,)
 
 
+def test_a_kpi_file_copied_under_another_day_is_loaded_as_that_day(con, settings, landed):
+    """Same bytes, another partition: a new delivery, loaded as the day its name says, so
+    its rows fail the day rule visibly instead of the file being skipped as a duplicate."""
+    import shutil
+
+    nxt = date(2026, 9, 2)
+    path = write_kpi(landed, DAY, day_samples("T1", DAY))
+    load_day(con, settings)
+    shutil.copyfile(path, path.with_name(f"{nxt}.csv"))
+    write_events(landed, nxt, [syslog("T1", datetime(2026, 9, 2, 3, 0), "system", "ok")])
+    (result,) = run_deliveries(settings, "tower_logs", str(nxt), con=con)["kpi"]
+    assert (result.status, result.rows_read, result.rows_published) == ("published", 288, 0)
+    assert result.rows_quarantined == 288
+    (reasons,) = con.execute(
+        "SELECT DISTINCT unnest(reasons) FROM audit.quarantine WHERE load_id = ?",
+        [result.load_id]).fetchone()
+    assert "day" in reasons
+    assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min").fetchone() == (288,)
+
+
 def test_crash_mid_publish_then_rerun_leaves_one_copy(backend, con, settings, landed, monkeypatch):
     write_kpi(landed, DAY, day_samples("T1", DAY))
 
