@@ -130,12 +130,21 @@ def stage_step(
     return rows
 
 
-def validate_step(
+def staged(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load
-) -> ValidationSummary:
+) -> str:
+    """The load's staging table, derived again where the dataset's staging depends on the
+    session (see Dataset.restage)."""
     table = staging_table(dataset, load.load_id)
     if dataset.restage:
         dataset.restage(con, settings, table, load)
+    return table
+
+
+def validate_step(
+    con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load
+) -> ValidationSummary:
+    table = staged(con, settings, dataset, load)
     rows = audit.rows_read(con, load.load_id)
     return validate_table(
         con, settings, dataset.name, table, load.load_id,
@@ -183,9 +192,7 @@ def publish_step(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, load: audit.Load
 ) -> LoadResult:
     """Replace the load's partition in core and close the load, in one transaction."""
-    table = staging_table(dataset, load.load_id)
-    if dataset.restage:
-        dataset.restage(con, settings, table, load)
+    table = staged(con, settings, dataset, load)
     (quarantined,) = con.execute(
         "SELECT count(*) FROM audit.quarantine WHERE load_id = ?", [load.load_id]
     ).fetchone()
