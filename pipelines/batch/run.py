@@ -23,6 +23,7 @@ from pipelines.batch import steps
 from pipelines.batch.days import run_day
 from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured
 from pipelines.batch.feed import Feed, Item
+from pipelines.batch.landing import Landed
 from pipelines.batch.sources import SOURCES, Delivery, Source
 from pipelines.settings import Settings
 from pipelines.warehouse import session
@@ -52,6 +53,12 @@ def delivery(source: str, kind: str) -> Delivery:
 
 def feed(source: str, kind: str) -> Feed:
     return resolve(delivery(source, kind).feed)
+
+
+def landing_layout() -> list[Landed]:
+    """Where every delivery kind of every source lands its files."""
+    return [landed for src in SOURCES.values() for d in src.deliveries
+            for landed in feed(src.dag_id, d.kind).files]
 
 
 def partition_of(source: str, logical_date: datetime | None, interval_start: datetime | None,
