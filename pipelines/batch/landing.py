@@ -77,8 +77,8 @@ def unrecognised_files(settings: Settings, layout: Iterable[Landed]) -> list[tup
         owners = [landed for landed in layout if _matches(rel, landed.pattern)]
         path = settings.landing / rel
         if not owners:
-            where = PurePosixPath(rel).parent
-            reason = refused(settings, path) or f"no delivery kind lands files in landing/{where}/"
+            where = "".join(f"{part}/" for part in PurePosixPath(rel).parent.parts)
+            reason = refused(settings, path) or f"no delivery kind lands files in landing/{where}"
         else:
             reason = why_not(settings, owners[0], path)
         if reason:

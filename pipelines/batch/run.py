@@ -23,7 +23,7 @@ from pipelines.batch import steps
 from pipelines.batch.days import run_day
 from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured
 from pipelines.batch.feed import Feed, Item
-from pipelines.batch.landing import Landed
+from pipelines.batch.landing import Landed, unrecognised_files
 from pipelines.batch.sources import SOURCES, Delivery, Source
 from pipelines.settings import Settings
 from pipelines.warehouse import session
@@ -61,6 +61,13 @@ def landing_layout() -> list[Landed]:
             for landed in feed(src.dag_id, d.kind).files]
 
 
+def scan_landing(con: Con, settings: Settings) -> list[tuple[str, str]]:
+    """Record in audit.unrecognised_file every landed file no delivery takes, and why."""
+    found = unrecognised_files(settings, landing_layout())
+    audit.record_unrecognised(con, found)
+    return found
+
+
 def partition_of(source: str, logical_date: datetime | None, interval_start: datetime | None,
                  interval_end: datetime | None) -> str:
     """The partition a DAG run processes, from its logical date and data interval."""
@@ -79,6 +86,7 @@ def list_deliveries(con: Con, settings: Settings, source: str, kind: str, partit
     d = delivery(source, kind)
     if d.connection and connection is None:
         raise NotConfigured(f"{source}/{kind}: no connection {d.connection!r} configured")
+    scan_landing(con, settings)
     return feed(source, kind).list(con, settings, partition, connection)
 
 
@@ -227,6 +235,7 @@ def run_deliveries(
 
 def pending_partitions(con: Con, settings: Settings, source: Source) -> list[str]:
     """Partitions with deliveries not yet published (or an after-step's own work), in order."""
+    scan_landing(con, settings)
     found = {p for d in source.deliveries for p in resolve(d.feed).pending(con, settings)}
     if any(a.pending and resolve(a.pending)(con, settings) for a in source.after):
         found.add("")

@@ -40,3 +40,40 @@ def test_a_symlink_in_landing_is_never_followed(con, settings, shared_registry, 
     assert set(listed) == {"landing/registry/attributes", "landing/registry/kemendagri/2025-08-01.csv",
                            "landing/towers/kpi/2026-09-01.csv"}
     assert all("symbolic link" in reason for reason in listed.values())
+
+
+MISNAMED = {
+    "towers/kpi/2026-09-03 (salinan).csv": "tower kpi file is named",
+    "towers/kpi/2026-09-03..csv": "tower kpi file is named",
+    "towers/kpi/\u0662\u0660\u0662\u0666-09-03.csv": "tower kpi file is named",
+    "towers/events/2026-09-03.csv": "tower events file is named",
+    "registry/kemendagri/2026-01-01..csv": "an edition file is named",
+    "registry/kemendagri/2026-13-01.csv": "month must be in 1..12",
+    "registry/bps/2026-01-01/desa.csv": "a BPS file is",
+    "pln/sla/Oktober 2026.xlsx": "an SLA report is named",
+    "catatan.txt": "no delivery kind lands files in landing/",
+}
+
+
+def test_every_misnamed_file_is_listed_in_audit_and_in_the_run_summary(con, settings):
+    import io
+
+    from rich.console import Console
+
+    from pipelines.audit.run_summary import print_summary
+
+    for rel in MISNAMED:
+        (settings.landing / rel).parent.mkdir(parents=True, exist_ok=True)
+        (settings.landing / rel).write_text("x\n")
+    for source in SOURCES.values():
+        pending_partitions(con, settings, source)
+    got = dict(con.execute("SELECT path, reason FROM audit.unrecognised_file").fetchall())
+    assert set(got) == {f"landing/{rel}" for rel in MISNAMED}
+    for rel, reason in MISNAMED.items():
+        assert reason in got[f"landing/{rel}"], rel
+    con.close()  # the summary opens its own session
+    out = io.StringIO()
+    print_summary(settings, Console(file=out, width=400))
+    text = out.getvalue()
+    assert "Files not loaded" in text
+    assert all(f"landing/{rel}" in text for rel in MISNAMED)
