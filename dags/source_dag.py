@@ -1,5 +1,4 @@
-"""A source DAG's tasks from its declaration (pipelines.batch.sources), and what Airflow
-makes of the package's exceptions; the work is pipelines.batch.run's."""
+"""A source DAG's tasks (pipelines.batch.sources), what Airflow makes of pipelines' errors."""
 
 import contextlib
 
@@ -48,8 +47,9 @@ def source_tasks(dag_id: str) -> None:
     source, groups = SOURCES[dag_id], {}
     for d in source.deliveries:
         with TaskGroup(d.kind) as groups[d.kind]:
-            data = (wait_and_list if d.wait else step).override(task_id="list")(
-                dag_id, d.kind, "list", connection_id=d.connection)
+            first = (wait_and_list if d.wait else step).override(  # a rejection stops no kind
+                task_id="list", trigger_rule="all_done")
+            data = first(dag_id, d.kind, "list", connection_id=d.connection)
             for name in STEPS[1:]:
                 out = [getattr(assets, a) for a in d.outlets] if name == "publish" else []
                 data = step.override(task_id=name, outlets=out)(dag_id, d.kind, name, data)
@@ -57,4 +57,4 @@ def source_tasks(dag_id: str) -> None:
             groups[need] >> groups[d.kind]
     for a in source.after:
         out = [getattr(assets, n) for n in a.outlets]
-        list(groups.values()) >> step.override(task_id=a.task_id, outlets=out)(dag_id, None, a.task_id)
+        list(groups.values()) >> step.override(task_id=a.task_id, outlets=out, trigger_rule="all_done")(dag_id, None, a.task_id)

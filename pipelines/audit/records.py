@@ -131,3 +131,11 @@ def supersede_partition(
            WHERE dataset = ? AND partition_key = ? AND status = 'published' AND load_id <> ?""",
         [by_load_id, dataset, partition_key, by_load_id],
     )
+
+
+def record_unrecognised(con: duckdb.DuckDBPyConnection, files: list[tuple[str, str]]) -> None:
+    """Replace the list of landed files no delivery takes with this scan's (path, reason)."""
+    con.execute("DELETE FROM audit.unrecognised_file")
+    if files:
+        con.executemany(
+            "INSERT INTO audit.unrecognised_file VALUES (?, ?, now()::TIMESTAMP)", files)

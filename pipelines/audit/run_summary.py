@@ -23,6 +23,24 @@ def load_counts(settings: Settings) -> list[tuple]:
         ).fetchall()
 
 
+def not_loaded(settings: Settings) -> list[tuple[str, str, str]]:
+    """(file, outcome, reason) of every landed file not loaded: unrecognised by the last
+    scan, or rejected and not published since."""
+    with session(settings, read_only=True) as con:
+        return con.execute(
+            """SELECT path, 'unrecognised', reason FROM audit.unrecognised_file
+               UNION ALL
+               SELECT file_name, 'rejected', split_part(arg_max(message, started_at), chr(10), 1)
+               FROM audit.load AS l
+               WHERE status = 'rejected' AND NOT EXISTS (
+                   SELECT 1 FROM audit.load AS p WHERE p.file_name = l.file_name
+                   AND p.status IN ('published', 'superseded', 'duplicate')
+                   AND p.started_at > l.started_at)
+               GROUP BY file_name
+               ORDER BY 1"""
+        ).fetchall()
+
+
 def first_statistic(settings: Settings) -> str:
     """The headline of the latest month, or the registry's size before any month is built."""
     with session(settings, read_only=True) as con:
@@ -69,6 +87,14 @@ def print_summary(settings: Settings, console: Console) -> None:
     for row in load_counts(settings):
         table.add_row(*[str(v) for v in row])
     console.print(table)
+    missed = not_loaded(settings)
+    if missed:
+        files = Table(title="Files not loaded (landing/)")
+        for col in ("file", "outcome", "reason"):
+            files.add_column(col, overflow="fold")
+        for row in missed:
+            files.add_row(*row)
+        console.print(files)
     where = Table(title="Where things are", show_header=False)
     where.add_row("warehouse", str(settings.warehouse_path))
     where.add_row("Data Docs", str(settings.data_docs / "index.html"))

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 
 from pipelines.audit.records import Load, published_load_of
+from pipelines.batch.landing import Landed, accepted
 from pipelines.batch.steps import Dataset
 from pipelines.io.archive import sha256_of
 from pipelines.settings import Settings
@@ -34,6 +35,9 @@ class Feed:
     pending: Callable[[Con, Settings], list[str]] = lambda con, settings: []
     # (con, settings, partition, loads) once every load of a list is published.
     on_published: Callable[[Con, Settings, str, list[Load]], None] | None = None
+    # Where its files land and the partition key a name gives: every other file there is
+    # listed as unrecognised (pipelines.batch.landing).
+    files: tuple[Landed, ...] = ()
 
     def dataset(self, name: str) -> Dataset:
         return next(d for d in self.datasets if d.name == name)
@@ -51,17 +55,15 @@ def unpublished(con: Con, dataset: Dataset, paths: list[Path],
             if not published_load_of(con, dataset.name, sha256_of(p), partition_key(p))]
 
 
-def landed_feed(
-    dataset: Dataset, landed: Callable[[Settings], list[Path]], partition_key: Callable[[Path], str],
-) -> Feed:
+def landed_feed(dataset: Dataset, landed: Landed) -> Feed:
     """A delivery kind of files in the landing zone: each new file is one load."""
 
     def pending_files(con: Con, settings: Settings, partition: str = "", connection: Any = None,
                       ) -> list[Item]:
-        return [file_item(dataset, p, partition_key(p))
-                for p in unpublished(con, dataset, landed(settings), partition_key)]
+        return [file_item(dataset, p, landed.key(p))
+                for p in unpublished(con, dataset, accepted(settings, landed), landed.key)]
 
     def pending(con: Con, settings: Settings) -> list[str]:
         return sorted({i["partition_key"] for i in pending_files(con, settings)})
 
-    return Feed((dataset,), pending_files, pending=pending)
+    return Feed((dataset,), pending_files, pending=pending, files=(landed,))

@@ -9,8 +9,8 @@ file.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -23,11 +23,22 @@ from pipelines.batch import steps
 from pipelines.batch.days import run_day
 from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured
 from pipelines.batch.feed import Feed, Item
+from pipelines.batch.landing import Landed, unrecognised_files
 from pipelines.batch.sources import SOURCES, Delivery, Source
 from pipelines.settings import Settings
 from pipelines.warehouse import session
 
 Con = duckdb.DuckDBPyConnection
+log = logging.getLogger(__name__)
+
+
+def first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+def lock_conflict(exc: BaseException) -> bool:
+    """Another process holds the warehouse: no fault of the file, so it is not rejected."""
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
 def resolve(ref: str) -> Any:
@@ -42,6 +53,19 @@ def delivery(source: str, kind: str) -> Delivery:
 
 def feed(source: str, kind: str) -> Feed:
     return resolve(delivery(source, kind).feed)
+
+
+def landing_layout() -> list[Landed]:
+    """Where every delivery kind of every source lands its files."""
+    return [landed for src in SOURCES.values() for d in src.deliveries
+            for landed in feed(src.dag_id, d.kind).files]
+
+
+def scan_landing(con: Con, settings: Settings) -> list[tuple[str, str]]:
+    """Record in audit.unrecognised_file every landed file no delivery takes, and why."""
+    found = unrecognised_files(settings, landing_layout())
+    audit.record_unrecognised(con, found)
+    return found
 
 
 def partition_of(source: str, logical_date: datetime | None, interval_start: datetime | None,
@@ -62,6 +86,7 @@ def list_deliveries(con: Con, settings: Settings, source: str, kind: str, partit
     d = delivery(source, kind)
     if d.connection and connection is None:
         raise NotConfigured(f"{source}/{kind}: no connection {d.connection!r} configured")
+    scan_landing(con, settings)
     return feed(source, kind).list(con, settings, partition, connection)
 
 
@@ -81,26 +106,38 @@ def archive(con: Con, settings: Settings, source: str, kind: str, items: list[It
 
 
 def each_load(con: Con, settings: Settings, f: Feed, load_ids: list[str],
-              step: Callable[[Con, Settings, steps.Dataset, audit.Load], Any]) -> list[Any]:
+              step: Callable[[Con, Settings, steps.Dataset, audit.Load], Any],
+              reads_file: bool = False) -> list[Any]:
     """`step` on every load not rejected (a rejection is recorded in audit.load and the
-    other loads go on)."""
+    other loads go on). When the step reads the file (stage, validate), a file that breaks
+    it in a way no check foresaw is rejected too, naming the error (its traceback goes to
+    the log): one file never stops the rest. Past them a failure is the pipeline's, not the
+    file's (a crash mid-publish): it stops the step and a rerun takes the load over."""
     done = []
     for load_id in load_ids:
         load = audit.get_load(con, load_id)
         if load.status == "rejected":
             continue
-        with contextlib.suppress(BatchRejected):  # recorded in audit.load; publish names it
+        try:
             done.append(step(con, settings, f.dataset(load.dataset), load))
+        except BatchRejected:
+            continue  # recorded in audit.load; publish names it
+        except Exception as exc:
+            if not reads_file or lock_conflict(exc):
+                raise
+            log.exception("%s: %s step failed", load.file_name, step.__name__)
+            steps.reject(con, settings, load, f"{load.file_name}: could not be loaded: "
+                                    f"{type(exc).__name__}: {first_line(exc)}")
     return done
 
 
 def stage(con: Con, settings: Settings, source: str, kind: str, load_ids: list[str]) -> list[str]:
-    each_load(con, settings, feed(source, kind), load_ids, steps.stage_step)
+    each_load(con, settings, feed(source, kind), load_ids, steps.stage_step, reads_file=True)
     return load_ids
 
 
 def validate(con: Con, settings: Settings, source: str, kind: str, load_ids: list[str]) -> list[str]:
-    each_load(con, settings, feed(source, kind), load_ids, steps.validate_step)
+    each_load(con, settings, feed(source, kind), load_ids, steps.validate_step, reads_file=True)
     return load_ids
 
 
@@ -172,17 +209,14 @@ def run_deliveries(
     connection: Any = None,
 ) -> dict[str, list[steps.LoadResult]]:
     """What the source's DAG does for one partition, in one session and without Airflow:
-    {kind: its published loads}. A delivery that needs a connection is skipped without one;
-    a kind whose needs were rejected is not loaded; at the end, BatchRejected names every
-    rejected file."""
+    {kind: its published loads}. A delivery that needs a connection is skipped without one.
+    A rejected file stops no other: kinds that need its kind load against what is
+    published, the after-steps run, and at the end BatchRejected names every rejected file."""
     if con is None:
         with session(settings) as own:
             return run_deliveries(settings, source, partition, con=own, connection=connection)
-    src, results, rejected, failed = SOURCES[source], {}, [], set()
+    src, results, rejected = SOURCES[source], {}, []
     for d in src.deliveries:
-        if failed & set(d.needs):
-            failed.add(d.kind)
-            continue
         f = feed(source, d.kind)
         if f.landed and not f.landed(settings, partition):
             raise FilesNotLanded(f"{source}: the files of {partition} have not landed yet")
@@ -192,16 +226,16 @@ def run_deliveries(
             continue
         except BatchRejected as exc:
             rejected.append(str(exc))
-            failed.add(d.kind)
-    if rejected:
-        raise BatchRejected("; ".join(rejected))
     for step in src.after:
         after(con, settings, source, step.task_id, partition)
+    if rejected:
+        raise BatchRejected("; ".join(rejected))
     return results
 
 
 def pending_partitions(con: Con, settings: Settings, source: Source) -> list[str]:
     """Partitions with deliveries not yet published (or an after-step's own work), in order."""
+    scan_landing(con, settings)
     found = {p for d in source.deliveries for p in resolve(d.feed).pending(con, settings)}
     if any(a.pending and resolve(a.pending)(con, settings) for a in source.after):
         found.add("")

@@ -18,6 +18,7 @@ from pipelines.audit.suites import load_suite, required_columns
 from pipelines.audit.validation import ValidationSummary, validate_table
 from pipelines.batch.errors import BatchRejected
 from pipelines.io.archive import archive_file
+from pipelines.io.compressed import gzip_problem
 from pipelines.settings import Settings
 from pipelines.warehouse import render_model, transaction
 
@@ -105,6 +106,9 @@ def stage_step(
     """Typed rows of the archived bytes into staging, after the suite's header check."""
     path = archived_path(con, settings, load.sha256)
     suite = load_suite(settings.expectations_dir, dataset.name)
+    damaged = gzip_problem(path) if path.name.endswith(".gz") else None
+    if damaged:
+        raise reject(con, settings, load, f"{load.file_name}: {damaged}. Nothing of it was loaded.")
     try:
         found = dataset.header(con, path)
     except (duckdb.Error, ValueError, OSError) as exc:

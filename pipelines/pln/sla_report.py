@@ -21,13 +21,14 @@ import duckdb
 from pipelines.audit import records as audit
 from pipelines.batch.errors import BatchRejected
 from pipelines.batch.feed import landed_feed
+from pipelines.batch.landing import Landed, accepted
 from pipelines.batch.steps import Dataset
 from pipelines.io.workbook import sheet_rows
 from pipelines.pln.pull import raw_table
 from pipelines.settings import Settings
 from pipelines.warehouse import render_model
 
-_FILE = re.compile(r"^(\d{4})-(\d{2})\.xlsx$")
+_FILE = re.compile(r"^([0-9]{4})-([0-9]{2})\.xlsx$")
 # Header labels as the partner writes them (suite column names) and the staged field each fills.
 COLUMNS = {
     "No": "no",
@@ -184,10 +185,12 @@ DATASET = Dataset(
 )
 
 
+LANDED = Landed("pln/sla/*", report_month)
+
+
 def landed_reports(settings: Settings) -> list[Path]:
-    folder = settings.landing / "pln" / "sla"
-    return sorted(p for p in folder.glob("*.xlsx") if _FILE.match(p.name)) if folder.exists() else []
+    return accepted(settings, LANDED)
 
 
 # Each new report is one load of its month.
-FEED = landed_feed(DATASET, landed_reports, report_month)
+FEED = landed_feed(DATASET, LANDED)

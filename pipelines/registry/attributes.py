@@ -10,12 +10,13 @@ from pathlib import Path
 import duckdb
 
 from pipelines.audit.records import Load
+from pipelines.batch.landing import Landed, accepted
 from pipelines.batch.steps import Dataset
 from pipelines.io import delimited as csvfiles
 from pipelines.settings import Settings
 from pipelines.warehouse import render_model
 
-_YEAR = re.compile(r"^(\d{4})\.csv$")
+_YEAR = re.compile(r"^([0-9]{4})\.csv$")
 
 
 def delimiter(path: Path) -> str:
@@ -56,6 +57,8 @@ DATASET = Dataset(
 )
 
 
+LANDED = Landed("registry/attributes/*", year_of)
+
+
 def landed_files(settings: Settings) -> list[Path]:
-    folder = settings.landing / "registry" / "attributes"
-    return sorted(folder.glob("*.csv"), key=year_of) if folder.exists() else []
+    return accepted(settings, LANDED)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.audit.records import Load
+from pipelines.batch.landing import Landed, accepted
 from pipelines.batch.steps import Dataset
 from pipelines.io import delimited as csvfiles
 from pipelines.settings import Settings
@@ -22,7 +23,7 @@ from pipelines.warehouse import render_model
 # Top-down, so a delivery's loads are archived and published parents first.
 FILES = {"provinces": "province", "regencies": "regency", "districts": "district",
          "villages": "village"}
-_DELIVERY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DELIVERY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def header(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
@@ -37,8 +38,14 @@ def partition_key(path: Path) -> str:
         raise ValueError(
             f"{path}: a BPS file is registry/bps/<effective-date>/<{'|'.join(FILES)}>.csv"
         )
-    date.fromisoformat(path.parent.name)
+    try:
+        date.fromisoformat(path.parent.name)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
     return f"{path.parent.name}/{FILES[path.stem]}"
+
+
+LANDED = Landed("registry/bps/*/*", partition_key)
 
 
 def stage_file(
@@ -81,9 +88,5 @@ DATASET = Dataset(
 
 def landed_files(settings: Settings) -> list[Path]:
     """Every BPS file in the landing zone: oldest delivery first, parents before children."""
-    folder = settings.landing / "registry" / "bps"
-    if not folder.exists():
-        return []
     order = list(FILES)
-    found = [p for p in folder.glob("*/*.csv") if p.stem in FILES]
-    return sorted(found, key=lambda p: (p.parent.name, order.index(p.stem)))
+    return sorted(accepted(settings, LANDED), key=lambda p: (p.parent.name, order.index(p.stem)))

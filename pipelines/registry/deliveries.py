@@ -11,10 +11,9 @@ from pipelines.batch.feed import landed_feed
 from pipelines.registry import attributes, bps, kemendagri
 from pipelines.settings import Settings
 
-KEMENDAGRI = landed_feed(kemendagri.DATASET, kemendagri.landed_editions,
-                         lambda p: str(kemendagri.edition_date(p)))
-BPS = landed_feed(bps.DATASET, bps.landed_files, bps.partition_key)
-ATTRIBUTES = landed_feed(attributes.DATASET, attributes.landed_files, attributes.year_of)
+KEMENDAGRI = landed_feed(kemendagri.DATASET, kemendagri.LANDED)
+BPS = landed_feed(bps.DATASET, bps.LANDED)
+ATTRIBUTES = landed_feed(attributes.DATASET, attributes.LANDED)
 
 
 def refresh_crosswalk(con: duckdb.DuckDBPyConnection, settings: Settings, partition: str = ""

@@ -9,12 +9,13 @@ from pathlib import Path
 import duckdb
 
 from pipelines.audit.records import Load
+from pipelines.batch.landing import Landed, accepted
 from pipelines.batch.steps import Dataset, default_publish
 from pipelines.io import delimited as csvfiles
 from pipelines.settings import Settings
 from pipelines.warehouse import render_model
 
-_EDITION = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv$")
+_EDITION = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\.csv$")
 
 
 def stage_edition(
@@ -66,13 +67,19 @@ def edition_date(path: Path) -> date:
     m = _EDITION.match(path.name)
     if not m:
         raise ValueError(f"{path}: an edition file is named <effective-date>.csv, e.g. 2025-07-01.csv")
-    return date.fromisoformat(m.group(1))
+    try:
+        return date.fromisoformat(m.group(1))
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+# Editions land as registry/kemendagri/<effective-date>.csv.
+LANDED = Landed("registry/kemendagri/*", lambda p: str(edition_date(p)))
 
 
 def landed_editions(settings: Settings) -> list[Path]:
     """Every edition file in the landing zone, oldest effective date first."""
-    folder = settings.landing / "registry" / "kemendagri"
-    return sorted(folder.glob("*.csv"), key=edition_date) if folder.exists() else []
+    return accepted(settings, LANDED)
 
 
 def registry_as_of(con: duckdb.DuckDBPyConnection, day: date | str) -> duckdb.DuckDBPyRelation:

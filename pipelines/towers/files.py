@@ -9,12 +9,15 @@ from pathlib import Path
 from pipelines.batch.days import WITA, local_midnight
 from pipelines.batch.errors import FilesNotLanded
 from pipelines.batch.feed import Feed, file_item, unpublished
+from pipelines.batch.landing import Landed, accepted
 from pipelines.batch.steps import Dataset
 from pipelines.settings import Settings
 
 SOURCE = "towers"
-_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(csv|log)(\.gz)?$")
-EXTENSIONS = {"kpi": ".csv", "events": ".log"}
+_DATED = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(\.csv|\.log)(\.gz)?$")
+EXTENSIONS = {"kpi": ".csv", "events": ".log", "inventory": ".csv"}
+NAMES = {"kpi": "<YYYY-MM-DD>.csv[.gz]", "events": "<YYYY-MM-DD>.log[.gz]",
+         "inventory": "<YYYY-MM-DD>.csv"}
 
 
 def day_key(path: Path) -> str:
@@ -26,32 +29,48 @@ def file_date(path: Path) -> date:
     m = _DATED.match(path.name)
     if not m:
         raise ValueError(f"{path}: tower files are named <YYYY-MM-DD>.csv[.gz] or .log[.gz]")
-    return date.fromisoformat(m.group(1))
+    try:
+        return date.fromisoformat(m.group(1))
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
 
 
-def dated_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    if not folder.exists():
-        return []
-    found = [p for p in folder.iterdir() if p.name.endswith(suffixes) and _DATED.match(p.name)]
+def kind_key(kind: str):
+    """The day a file of `kind` is for, or a ValueError when its name is not the kind's."""
+
+    def key(path: Path) -> str:
+        m = _DATED.match(path.name)
+        if not m or m.group(2) != EXTENSIONS[kind] or (kind == "inventory" and m.group(3)):
+            raise ValueError(f"{path.name}: a tower {kind} file is named {NAMES[kind]}")
+        return str(file_date(path))
+
+    return key
+
+
+def landed(kind: str) -> Landed:
+    return Landed(f"towers/{kind}/*", kind_key(kind))
+
+
+def dated_files(settings: Settings, kind: str) -> list[Path]:
+    """The kind's files, oldest day first (the newest delivery of a day last)."""
+    found = accepted(settings, landed(kind))
     return sorted(found, key=lambda p: (file_date(p), p.stat().st_mtime))
 
 
 def inventory_files(settings: Settings, up_to: date | None = None) -> list[Path]:
-    files = dated_files(settings.landing / "towers" / "inventory", (".csv",))
+    files = dated_files(settings, "inventory")
     return [p for p in files if up_to is None or file_date(p) <= up_to]
 
 
 def day_file(settings: Settings, kind: str, day: date) -> Path | None:
     """towers/kpi/<day>.csv[.gz] or towers/events/<day>.log[.gz]; the newest if both."""
-    ext = EXTENSIONS[kind]
-    folder = settings.landing / "towers" / kind
-    found = [p for p in (folder / f"{day}{ext}", folder / f"{day}{ext}.gz") if p.exists()]
-    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+    found = [p for p in dated_files(settings, kind) if file_date(p) == day]
+    return found[-1] if found else None
 
 
 def missing_files(settings: Settings, day: date) -> list[str]:
     """What the day still lacks: its KPI file, its syslog, an inventory snapshot in force."""
-    missing = [f"landing/towers/{kind}/{day}{ext}[.gz]" for kind, ext in EXTENSIONS.items()
+    missing = [f"landing/towers/{kind}/{day}{EXTENSIONS[kind]}[.gz]" for kind in ("kpi", "events")
                if day_file(settings, kind, day) is None]
     if not inventory_files(settings, day):
         missing.append(f"landing/towers/inventory/<YYYY-MM-DD>.csv dated on or before {day}")
@@ -89,10 +108,8 @@ def day_feed(dataset: Dataset, kind: str) -> Feed:
         return [file_item(dataset, path, partition)]
 
     def pending(con, settings: Settings) -> list[str]:
-        ext = EXTENSIONS[kind]
-        days = {file_date(p) for p in dated_files(settings.landing / "towers" / kind,
-                                                  (ext, f"{ext}.gz"))}
+        days = {file_date(p) for p in dated_files(settings, kind)}
         return sorted(str(d) for d in days
                       if unpublished(con, dataset, [day_file(settings, kind, d)], day_key))
 
-    return Feed((dataset,), listed, landed=day_landed, pending=pending)
+    return Feed((dataset,), listed, landed=day_landed, pending=pending, files=(landed(kind),))

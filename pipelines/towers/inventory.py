@@ -12,7 +12,14 @@ from pipelines.batch.feed import Feed, file_item, unpublished
 from pipelines.batch.steps import Dataset, default_publish
 from pipelines.io import delimited as csvfiles
 from pipelines.settings import Settings
-from pipelines.towers.files import SOURCE, day_key, day_landed, file_date, inventory_files
+from pipelines.towers.files import (
+    SOURCE,
+    day_key,
+    day_landed,
+    file_date,
+    inventory_files,
+    landed,
+)
 from pipelines.warehouse import render_model
 
 
@@ -52,4 +59,4 @@ def snapshots_in_force(con: duckdb.DuckDBPyConnection, settings: Settings, parti
 
 
 # A new snapshot alone is no reason for a run: the next day's run publishes it.
-FEED = Feed((INVENTORY,), snapshots_in_force, landed=day_landed)
+FEED = Feed((INVENTORY,), snapshots_in_force, landed=day_landed, files=(landed("inventory"),))

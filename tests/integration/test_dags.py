@@ -111,8 +111,6 @@ def test_every_source_dag_has_the_same_steps_in_the_same_order(dagbag: dict) -> 
 
 @pytest.mark.parametrize("dag_file", DAG_FILES, ids=lambda p: p.name)
 def test_dag_files_only_wire(dag_file: Path) -> None:
-    if dag_file.name == "connectivity_marts.py" and len(dag_file.read_text().splitlines()) > 60:
-        pytest.xfail("connectivity_marts is being rewritten with the marts engine")
     assert len(dag_file.read_text().splitlines()) <= 60
 
 

@@ -15,3 +15,14 @@ def test_dag_loads_editions_then_bps_then_attributes_then_crosswalk(settings):
     assert [t for t in order if t in steps] == steps
     assert dag.get_task("bps.list").upstream_task_ids == {"kemendagri.publish"}
     assert all(t.pool == "duckdb_writer" for t in dag.tasks)
+
+
+def test_a_rejected_file_upstream_stops_no_kind_and_no_after_step(settings):
+    configure_airflow(settings)
+    dags = load_dags(settings)
+    for dag_id in ("village_registry", "tower_logs"):
+        dag = dags[dag_id]
+        waiting = [t for t in dag.tasks if t.upstream_task_ids and t.task_id.endswith(".list")]
+        after = [t for t in dag.tasks if "." not in t.task_id]
+        assert waiting and after, dag_id
+        assert {getattr(t.trigger_rule, "value", t.trigger_rule) for t in waiting + after} == {"all_done"}, dag_id
