@@ -7,8 +7,10 @@ import logging
 import os
 import warnings
 from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.batch.days import local_midnight
@@ -114,17 +116,32 @@ def planned_runs(settings: Settings, source: Source) -> list[datetime]:
 MARTS_DAG = "connectivity_marts"
 
 
-def run_dag(dag, logical_date: datetime) -> str:
+def run_log(settings: Settings) -> Path:
+    """Where the embedded run writes Airflow's own output (task logs, tracebacks)."""
+    return settings.airflow_home / "logs" / "konektivitas-run.log"
+
+
+def run_dag(dag, logical_date: datetime, log: Path | None = None) -> str:
+    """Run the DAG for one logical date: its state. Airflow's output (a failed task's
+    traceback among it) goes to `log` when given; the run's summary says what failed."""
     logging.getLogger("airflow").setLevel(logging.WARNING)
-    dr = dag.test(logical_date=logical_date)
+    if log is None:
+        dr = dag.test(logical_date=logical_date)
+    else:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a") as out, redirect_stdout(out), redirect_stderr(out):
+            print(f"--- {dag.dag_id} {logical_date.isoformat()}", flush=True)
+            dr = dag.test(logical_date=logical_date)
     return str(getattr(dr.state, "value", dr.state))
 
 
 def run_pending(
     settings: Settings, on_step: Callable[[str, str], None] | None = None,
+    log: Path | None = None,
 ) -> RunReport:
     """Migrate the warehouse, then run, in order, every DAG interval with landed data not
-    yet loaded, then the marts."""
+    yet loaded, then the marts. Airflow's output goes to `log` when given (else as
+    Airflow prints it)."""
     from pipelines.warehouse import migrate_warehouse
 
     migrate_warehouse(settings)
@@ -139,12 +156,12 @@ def run_pending(
             for when in planned_runs(settings, source):
                 if on_step:
                     on_step(dag_id, when.isoformat())
-                report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when)))
+                report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when, log)))
         if report.runs or not _marts_built(settings):
             now = datetime.now(UTC)
             if on_step:
                 on_step(MARTS_DAG, now.isoformat())
-            report.runs.append((MARTS_DAG, now.isoformat(), run_dag(dags[MARTS_DAG], now)))
+            report.runs.append((MARTS_DAG, now.isoformat(), run_dag(dags[MARTS_DAG], now, log)))
     finally:
         use_settings(None)
     return report

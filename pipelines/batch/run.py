@@ -211,7 +211,8 @@ def run_deliveries(
     """What the source's DAG does for one partition, in one session and without Airflow:
     {kind: its published loads}. A delivery that needs a connection is skipped without one.
     A rejected file stops no other: kinds that need its kind load against what is
-    published, the after-steps run, and at the end BatchRejected names every rejected file."""
+    published; then BatchRejected names every rejected file (the after-steps wait for a run
+    without one, as the DAG's do: its run must end failed)."""
     if con is None:
         with session(settings) as own:
             return run_deliveries(settings, source, partition, con=own, connection=connection)
@@ -226,10 +227,10 @@ def run_deliveries(
             continue
         except BatchRejected as exc:
             rejected.append(str(exc))
-    for step in src.after:
-        after(con, settings, source, step.task_id, partition)
     if rejected:
         raise BatchRejected("; ".join(rejected))
+    for step in src.after:
+        after(con, settings, source, step.task_id, partition)
     return results
 
 

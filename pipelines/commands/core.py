@@ -87,16 +87,17 @@ def tower_options(args: argparse.Namespace) -> TowerOptions:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipelines.runner import run_pending
+    from pipelines.runner import run_log, run_pending
 
     settings = get_settings(args.home)
+    log = None if args.debug else run_log(settings)
     with _progress() as progress:
         task = progress.add_task("starting Airflow", total=None)
 
         def step(dag_id: str, when: str) -> None:
             progress.update(task, description=f"running {dag_id} for {when}")
 
-        report = run_pending(settings, on_step=step)
+        report = run_pending(settings, on_step=step, log=log)
         progress.update(task, description=f"{len(report.runs)} DAG runs")
     from pipelines.audit.run_summary import print_summary
 
@@ -104,6 +105,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if report.failed:
         for dag_id, when, state in report.failed:
             console.print(f"[bold red]{dag_id} {when}: {state}[/]")
+        if log:
+            console.print(f"Why, with every traceback: {log}")
         return 1
     return 0
 
