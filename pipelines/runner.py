@@ -26,6 +26,7 @@ WRITER_POOL = "duckdb_writer"
 @dataclass
 class RunReport:
     runs: list[tuple[str, str, str]] = field(default_factory=list)  # dag_id, logical date, state
+    waiting: list[tuple[str, str]] = field(default_factory=list)  # dag_id, partition not yet run
 
     @property
     def failed(self) -> list[tuple[str, str, str]]:
@@ -92,16 +93,22 @@ def airflow_connection(conn_id: str) -> Connection | None:
         return None
 
 
-def planned_runs(settings: Settings, source: Source) -> list[datetime]:
+def planned_runs(settings: Settings, source: Source, waiting: list[str] | None = None,
+                 ) -> list[datetime]:
     """The logical dates to run a source for: one per pending local day ("day" sources), or
-    one now when anything is pending or a delivery can be fetched ("run" sources)."""
-    from pipelines.batch.run import pending_partitions
+    one now when anything is pending or a delivery can be fetched ("run" sources). A day
+    whose files are still awaited (before their deadline) is not run but added to `waiting`:
+    run in-process, its wait would hold up every other run."""
+    from pipelines.batch.run import pending_partitions, waiting_for_files
     from pipelines.warehouse import session
 
     with session(settings) as con:
         pending = pending_partitions(con, settings, source)
     if source.partition == "day":
-        return [local_midnight(date.fromisoformat(p)) for p in pending]
+        held = [p for p in pending if waiting_for_files(settings, source, p)]
+        if waiting is not None:
+            waiting.extend(held)
+        return [local_midnight(date.fromisoformat(p)) for p in pending if p not in held]
     fetchable = False
     for d in (d for d in source.deliveries if d.connection):
         if airflow_connection(d.connection) is not None:
@@ -153,10 +160,12 @@ def run_pending(
     use_settings(settings)
     try:
         for dag_id, source in SOURCES.items():
-            for when in planned_runs(settings, source):
+            held: list[str] = []
+            for when in planned_runs(settings, source, held):
                 if on_step:
                     on_step(dag_id, when.isoformat())
                 report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when, log)))
+            report.waiting += [(dag_id, p) for p in held]
         if report.runs or not _marts_built(settings):
             now = datetime.now(UTC)
             if on_step:

@@ -234,6 +234,19 @@ def run_deliveries(
     return results
 
 
+def waiting_for_files(settings: Settings, source: Source, partition: str) -> bool:
+    """True while a delivery of the partition still waits for its files, before its
+    deadline (past it, the run fails saying what never landed)."""
+    for d in source.deliveries:
+        f = resolve(d.feed)
+        try:
+            if f.landed and not f.landed(settings, partition):
+                return True
+        except FilesNotLanded:
+            return False
+    return False
+
+
 def pending_partitions(con: Con, settings: Settings, source: Source) -> list[str]:
     """Partitions with deliveries not yet published (or an after-step's own work), in order."""
     scan_landing(con, settings)

@@ -102,6 +102,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.audit.run_summary import print_summary
 
     print_summary(settings, console)
+    for dag_id, partition in report.waiting:
+        console.print(f"[yellow]{dag_id} {partition}: waiting for the rest of its files: not "
+                      "run; a later run loads it, or says what never landed once the wait ends[/]")
     if report.failed:
         for dag_id, when, state in report.failed:
             console.print(f"[bold red]{dag_id} {when}: {state}[/]")
