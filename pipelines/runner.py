@@ -149,6 +149,14 @@ def run_pending(
     """Migrate the warehouse, then run, in order, every DAG interval with landed data not
     yet loaded, then the marts. Airflow's output goes to `log` when given (else as
     Airflow prints it)."""
+    from pipelines.run_lock import run_lock
+
+    with run_lock(settings):
+        return _run_pending(settings, on_step, log)
+
+
+def _run_pending(settings: Settings, on_step: Callable[[str, str], None] | None,
+                 log: Path | None) -> RunReport:
     from pipelines.warehouse import migrate_warehouse
 
     migrate_warehouse(settings)

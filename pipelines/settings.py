@@ -34,6 +34,8 @@ class Settings:
     # The first local day the pipeline loads: a day's file dated before it, or after
     # tomorrow, is refused with that reason. Never before the daily DAG's start date.
     first_day: date = date.fromisoformat(EARLIEST_DAY)
+    # How long a second `konektivitas run` on the same home waits for the first to finish.
+    run_lock_wait_s: float = 300.0
     # The PLN partner API pull (pipelines.pln.api_client.PullOptions.from_settings).
     pln_first_pull: str = ""  # ISO instant of the first pull; empty: PullOptions' default
     pln_lookback_days: float = 7.0
@@ -133,6 +135,7 @@ def get_settings(home: str | Path | None = None) -> Settings:
         duckdb_memory_limit=env.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "800MB"),
         tower_wait_hours=float(env.get("KONEKTIVITAS_TOWER_WAIT_HOURS", "12")),
         first_day=first_day(env.get("KONEKTIVITAS_FIRST_DAY", EARLIEST_DAY)),
+        run_lock_wait_s=float(env.get("KONEKTIVITAS_RUN_LOCK_WAIT_S", "300")),
         pln_first_pull=env.get("KONEKTIVITAS_PLN_FIRST_PULL", ""),
         pln_lookback_days=float(env.get("KONEKTIVITAS_PLN_LOOKBACK_DAYS", "7")),
         pln_page_size=int(float(env.get("KONEKTIVITAS_PLN_PAGE_SIZE", "100"))),

@@ -21,7 +21,7 @@ import duckdb
 from pipelines.audit import records as audit
 from pipelines.batch import steps
 from pipelines.batch.days import run_day
-from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured
+from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured, WarehouseBusy
 from pipelines.batch.feed import Feed, Item
 from pipelines.batch.landing import Landed, unrecognised_files
 from pipelines.batch.sources import SOURCES, Delivery, Source
@@ -187,10 +187,18 @@ def run_task(settings: Settings, source: str, kind: str | None, step: str, data:
              interval_end: datetime | None) -> Any:
     """One DAG task: a step of a delivery kind's group, or an after-step (kind None)."""
     partition = partition_of(source, logical_date, interval_start, interval_end)
-    if kind is None:
-        with session(settings) as con:
-            return after(con, settings, source, step, partition)
-    return run_step(settings, source, kind, step, partition, data, connection)
+    try:
+        if kind is None:
+            with session(settings) as con:
+                return after(con, settings, source, step, partition)
+        return run_step(settings, source, kind, step, partition, data, connection)
+    except duckdb.IOException as exc:
+        if not lock_conflict(exc):
+            raise
+        raise WarehouseBusy(
+            f"{source}/{kind or step}: the warehouse {settings.warehouse_path} is in use by "
+            f"another process ({first_line(exc)}); nothing was changed, run again once it "
+            "has finished") from exc
 
 
 # --- every step of a partition at once ---------------------------------------------------

@@ -87,6 +87,7 @@ def tower_options(args: argparse.Namespace) -> TowerOptions:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.run_lock import RunLocked
     from pipelines.runner import run_log, run_pending
 
     settings = get_settings(args.home)
@@ -97,7 +98,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         def step(dag_id: str, when: str) -> None:
             progress.update(task, description=f"running {dag_id} for {when}")
 
-        report = run_pending(settings, on_step=step, log=log)
+        try:
+            report = run_pending(settings, on_step=step, log=log)
+        except RunLocked as exc:
+            console.print(f"[bold red]{exc}[/]")
+            return 2
         progress.update(task, description=f"{len(report.runs)} DAG runs")
     from pipelines.audit.run_summary import print_summary
 
