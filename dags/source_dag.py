@@ -57,4 +57,4 @@ def source_tasks(dag_id: str) -> None:
             groups[need] >> groups[d.kind]
     for a in source.after:
         out = [getattr(assets, n) for n in a.outlets]
-        list(groups.values()) >> step.override(task_id=a.task_id, outlets=out, trigger_rule="all_done")(dag_id, None, a.task_id)
+        list(groups.values()) >> step.override(task_id=a.task_id, outlets=out)(dag_id, None, a.task_id)

@@ -15,14 +15,17 @@ import pendulum
 from airflow.sdk import CronDataIntervalTimetable, dag
 from source_dag import source_tasks
 
+from pipelines.batch.sources import EARLIEST_DAY
+
 
 @dag(
     dag_id="tower_logs",
     # Data intervals of one local day: a scheduled run's logical date is the day's start.
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Makassar"),
-    # Any past day can be loaded (a run before start_date would silently do nothing), but a
-    # new deployment must not queue years of runs: past days are a backfill of independent days.
-    start_date=pendulum.datetime(2020, 1, 1, tz="Asia/Makassar"),
+    # No day before it can be loaded (a run before start_date would silently do nothing):
+    # the pipeline's first day (a setting) is never earlier, and files dated before that are
+    # refused with the reason. Catchup off: a new deployment must not queue years of runs.
+    start_date=pendulum.parse(EARLIEST_DAY, tz="Asia/Makassar"),
     catchup=False,
     max_active_runs=4,
     doc_md=__doc__,

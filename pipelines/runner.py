@@ -7,8 +7,10 @@ import logging
 import os
 import warnings
 from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.batch.days import local_midnight
@@ -24,6 +26,7 @@ WRITER_POOL = "duckdb_writer"
 @dataclass
 class RunReport:
     runs: list[tuple[str, str, str]] = field(default_factory=list)  # dag_id, logical date, state
+    waiting: list[tuple[str, str]] = field(default_factory=list)  # dag_id, partition not yet run
 
     @property
     def failed(self) -> list[tuple[str, str, str]]:
@@ -90,16 +93,22 @@ def airflow_connection(conn_id: str) -> Connection | None:
         return None
 
 
-def planned_runs(settings: Settings, source: Source) -> list[datetime]:
+def planned_runs(settings: Settings, source: Source, waiting: list[str] | None = None,
+                 ) -> list[datetime]:
     """The logical dates to run a source for: one per pending local day ("day" sources), or
-    one now when anything is pending or a delivery can be fetched ("run" sources)."""
-    from pipelines.batch.run import pending_partitions
+    one now when anything is pending or a delivery can be fetched ("run" sources). A day
+    whose files are still awaited (before their deadline) is not run but added to `waiting`:
+    run in-process, its wait would hold up every other run."""
+    from pipelines.batch.run import pending_partitions, waiting_for_files
     from pipelines.warehouse import session
 
     with session(settings) as con:
         pending = pending_partitions(con, settings, source)
     if source.partition == "day":
-        return [local_midnight(date.fromisoformat(p)) for p in pending]
+        held = [p for p in pending if waiting_for_files(settings, source, p)]
+        if waiting is not None:
+            waiting.extend(held)
+        return [local_midnight(date.fromisoformat(p)) for p in pending if p not in held]
     fetchable = False
     for d in (d for d in source.deliveries if d.connection):
         if airflow_connection(d.connection) is not None:
@@ -114,17 +123,40 @@ def planned_runs(settings: Settings, source: Source) -> list[datetime]:
 MARTS_DAG = "connectivity_marts"
 
 
-def run_dag(dag, logical_date: datetime) -> str:
+def run_log(settings: Settings) -> Path:
+    """Where the embedded run writes Airflow's own output (task logs, tracebacks)."""
+    return settings.airflow_home / "logs" / "konektivitas-run.log"
+
+
+def run_dag(dag, logical_date: datetime, log: Path | None = None) -> str:
+    """Run the DAG for one logical date: its state. Airflow's output (a failed task's
+    traceback among it) goes to `log` when given; the run's summary says what failed."""
     logging.getLogger("airflow").setLevel(logging.WARNING)
-    dr = dag.test(logical_date=logical_date)
+    if log is None:
+        dr = dag.test(logical_date=logical_date)
+    else:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a") as out, redirect_stdout(out), redirect_stderr(out):
+            print(f"--- {dag.dag_id} {logical_date.isoformat()}", flush=True)
+            dr = dag.test(logical_date=logical_date)
     return str(getattr(dr.state, "value", dr.state))
 
 
 def run_pending(
     settings: Settings, on_step: Callable[[str, str], None] | None = None,
+    log: Path | None = None,
 ) -> RunReport:
     """Migrate the warehouse, then run, in order, every DAG interval with landed data not
-    yet loaded, then the marts."""
+    yet loaded, then the marts. Airflow's output goes to `log` when given (else as
+    Airflow prints it)."""
+    from pipelines.run_lock import run_lock
+
+    with run_lock(settings):
+        return _run_pending(settings, on_step, log)
+
+
+def _run_pending(settings: Settings, on_step: Callable[[str, str], None] | None,
+                 log: Path | None) -> RunReport:
     from pipelines.warehouse import migrate_warehouse
 
     migrate_warehouse(settings)
@@ -136,15 +168,17 @@ def run_pending(
     use_settings(settings)
     try:
         for dag_id, source in SOURCES.items():
-            for when in planned_runs(settings, source):
+            held: list[str] = []
+            for when in planned_runs(settings, source, held):
                 if on_step:
                     on_step(dag_id, when.isoformat())
-                report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when)))
+                report.runs.append((dag_id, when.isoformat(), run_dag(dags[dag_id], when, log)))
+            report.waiting += [(dag_id, p) for p in held]
         if report.runs or not _marts_built(settings):
             now = datetime.now(UTC)
             if on_step:
                 on_step(MARTS_DAG, now.isoformat())
-            report.runs.append((MARTS_DAG, now.isoformat(), run_dag(dags[MARTS_DAG], now)))
+            report.runs.append((MARTS_DAG, now.isoformat(), run_dag(dags[MARTS_DAG], now, log)))
     finally:
         use_settings(None)
     return report

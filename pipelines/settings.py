@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+
+from pipelines.batch.sources import EARLIEST_DAY
 
 # The checkout: where dags/, expectations/, warehouse/ and config/ are unless a deployment
 # mounts them elsewhere (KONEKTIVITAS_PROJECT_ROOT).
@@ -28,6 +31,11 @@ class Settings:
     duckdb_memory_limit: str = "800MB"
     # How long after its day ends a day's tower files may still land before the wait gives up.
     tower_wait_hours: float = 12.0
+    # The first local day the pipeline loads: a day's file dated before it, or after
+    # tomorrow, is refused with that reason. Never before the daily DAG's start date.
+    first_day: date = date.fromisoformat(EARLIEST_DAY)
+    # How long a second `konektivitas run` on the same home waits for the first to finish.
+    run_lock_wait_s: float = 300.0
     # The PLN partner API pull (pipelines.pln.api_client.PullOptions.from_settings).
     pln_first_pull: str = ""  # ISO instant of the first pull; empty: PullOptions' default
     pln_lookback_days: float = 7.0
@@ -89,6 +97,14 @@ class Settings:
         return self.project_root / "dags"
 
 
+def first_day(text: str) -> date:
+    day = date.fromisoformat(text)
+    if day < date.fromisoformat(EARLIEST_DAY):
+        raise ValueError(f"KONEKTIVITAS_FIRST_DAY={text}: no day before {EARLIEST_DAY} (the "
+                         "daily DAG's start date) can be loaded")
+    return day
+
+
 _in_use: Settings | None = None
 
 
@@ -118,6 +134,8 @@ def get_settings(home: str | Path | None = None) -> Settings:
         log_level=env.get("KONEKTIVITAS_LOG_LEVEL", "WARNING"),
         duckdb_memory_limit=env.get("KONEKTIVITAS_DUCKDB_MEMORY_LIMIT", "800MB"),
         tower_wait_hours=float(env.get("KONEKTIVITAS_TOWER_WAIT_HOURS", "12")),
+        first_day=first_day(env.get("KONEKTIVITAS_FIRST_DAY", EARLIEST_DAY)),
+        run_lock_wait_s=float(env.get("KONEKTIVITAS_RUN_LOCK_WAIT_S", "300")),
         pln_first_pull=env.get("KONEKTIVITAS_PLN_FIRST_PULL", ""),
         pln_lookback_days=float(env.get("KONEKTIVITAS_PLN_LOOKBACK_DAYS", "7")),
         pln_page_size=int(float(env.get("KONEKTIVITAS_PLN_PAGE_SIZE", "100"))),

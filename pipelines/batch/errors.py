@@ -16,3 +16,7 @@ class NotConfigured(LookupError):
 
 class Unrecoverable(RuntimeError):
     """A failure that a retry cannot fix (e.g. a refused token)."""
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse (DuckDB has one writer): no fault of the data."""

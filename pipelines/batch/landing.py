@@ -19,6 +19,8 @@ class Landed:
 
     pattern: str  # under landing/, one "*" per level: every file there is this kind's
     key: Callable[[Path], str]  # raises ValueError saying what is wrong with the name
+    # (settings, partition key) -> why a key outside what the pipeline loads is refused
+    window: Callable[[Settings, str], str | None] | None = None
 
 
 def refused(settings: Settings, path: Path) -> str | None:
@@ -40,10 +42,11 @@ def why_not(settings: Settings, landed: Landed, path: Path) -> str | None:
     if reason:
         return reason
     try:
-        landed.key(path)
+        key = landed.key(path)
     except ValueError as exc:
         return str(exc)
-    return None
+    outside = landed.window(settings, key) if landed.window else None
+    return f"{path.name}: {outside}" if outside else None
 
 
 def _matches(rel: str, pattern: str) -> bool:

@@ -21,7 +21,7 @@ import duckdb
 from pipelines.audit import records as audit
 from pipelines.batch import steps
 from pipelines.batch.days import run_day
-from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured
+from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured, WarehouseBusy
 from pipelines.batch.feed import Feed, Item
 from pipelines.batch.landing import Landed, unrecognised_files
 from pipelines.batch.sources import SOURCES, Delivery, Source
@@ -187,10 +187,18 @@ def run_task(settings: Settings, source: str, kind: str | None, step: str, data:
              interval_end: datetime | None) -> Any:
     """One DAG task: a step of a delivery kind's group, or an after-step (kind None)."""
     partition = partition_of(source, logical_date, interval_start, interval_end)
-    if kind is None:
-        with session(settings) as con:
-            return after(con, settings, source, step, partition)
-    return run_step(settings, source, kind, step, partition, data, connection)
+    try:
+        if kind is None:
+            with session(settings) as con:
+                return after(con, settings, source, step, partition)
+        return run_step(settings, source, kind, step, partition, data, connection)
+    except duckdb.IOException as exc:
+        if not lock_conflict(exc):
+            raise
+        raise WarehouseBusy(
+            f"{source}/{kind or step}: the warehouse {settings.warehouse_path} is in use by "
+            f"another process ({first_line(exc)}); nothing was changed, run again once it "
+            "has finished") from exc
 
 
 # --- every step of a partition at once ---------------------------------------------------
@@ -211,7 +219,8 @@ def run_deliveries(
     """What the source's DAG does for one partition, in one session and without Airflow:
     {kind: its published loads}. A delivery that needs a connection is skipped without one.
     A rejected file stops no other: kinds that need its kind load against what is
-    published, the after-steps run, and at the end BatchRejected names every rejected file."""
+    published; then BatchRejected names every rejected file (the after-steps wait for a run
+    without one, as the DAG's do: its run must end failed)."""
     if con is None:
         with session(settings) as own:
             return run_deliveries(settings, source, partition, con=own, connection=connection)
@@ -226,11 +235,24 @@ def run_deliveries(
             continue
         except BatchRejected as exc:
             rejected.append(str(exc))
-    for step in src.after:
-        after(con, settings, source, step.task_id, partition)
     if rejected:
         raise BatchRejected("; ".join(rejected))
+    for step in src.after:
+        after(con, settings, source, step.task_id, partition)
     return results
+
+
+def waiting_for_files(settings: Settings, source: Source, partition: str) -> bool:
+    """True while a delivery of the partition still waits for its files, before its
+    deadline (past it, the run fails saying what never landed)."""
+    for d in source.deliveries:
+        f = resolve(d.feed)
+        try:
+            if f.landed and not f.landed(settings, partition):
+                return True
+        except FilesNotLanded:
+            return False
+    return False
 
 
 def pending_partitions(con: Con, settings: Settings, source: Source) -> list[str]:

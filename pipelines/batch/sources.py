@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The daily DAG's start date: no run is possible before it, so the pipeline's first day
+# (pipelines.settings.Settings.first_day) may be later, never earlier.
+EARLIEST_DAY = "2020-01-01"
+
 # The steps of every delivery, in order; each is a task of the delivery's group.
 STEPS = ("list", "archive", "stage", "validate", "publish")
 

@@ -90,23 +90,34 @@ def tower_options(args: argparse.Namespace) -> TowerOptions:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipelines.runner import run_pending
+    from pipelines.run_lock import RunLocked
+    from pipelines.runner import run_log, run_pending
 
     settings = get_settings(args.home)
+    log = None if args.debug else run_log(settings)
     with _progress() as progress:
         task = progress.add_task("starting Airflow", total=None)
 
         def step(dag_id: str, when: str) -> None:
             progress.update(task, description=f"running {dag_id} for {when}")
 
-        report = run_pending(settings, on_step=step)
+        try:
+            report = run_pending(settings, on_step=step, log=log)
+        except RunLocked as exc:
+            console.print(f"[bold red]{exc}[/]")
+            return 2
         progress.update(task, description=f"{len(report.runs)} DAG runs")
     from pipelines.audit.run_summary import print_summary
 
     print_summary(settings, console)
+    for dag_id, partition in report.waiting:
+        console.print(f"[yellow]{dag_id} {partition}: waiting for the rest of its files: not "
+                      "run; a later run loads it, or says what never landed once the wait ends[/]")
     if report.failed:
         for dag_id, when, state in report.failed:
             console.print(f"[bold red]{dag_id} {when}: {state}[/]")
+        if log:
+            console.print(f"Why, with every traceback: {log}")
         return 1
     return 0
 

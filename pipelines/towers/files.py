@@ -47,8 +47,21 @@ def kind_key(kind: str):
     return key
 
 
+def outside_days(settings: Settings, day: str) -> str | None:
+    """Why a day's file is refused for its date: before the first day, or after tomorrow
+    (local): no day's data comes from the future, and a typo must not publish it."""
+    when = date.fromisoformat(day)
+    tomorrow = datetime.now(WITA).date() + timedelta(days=1)
+    if when > tomorrow:
+        return f"dated {when}, after tomorrow ({tomorrow}): a day's data cannot be from the future"
+    if when < settings.first_day:
+        return (f"dated {when}, before the pipeline's first day {settings.first_day} "
+                "(KONEKTIVITAS_FIRST_DAY)")
+    return None
+
+
 def landed(kind: str) -> Landed:
-    return Landed(f"towers/{kind}/*", kind_key(kind))
+    return Landed(f"towers/{kind}/*", kind_key(kind), outside_days)
 
 
 def dated_files(settings: Settings, kind: str) -> list[Path]:
@@ -94,6 +107,9 @@ def files_landed(settings: Settings, day: date, now: datetime | None = None) -> 
 
 def day_landed(settings: Settings, partition: str) -> bool:
     # Every kind waits for the whole day: nothing of a day loads before all of it is there.
+    outside = outside_days(settings, partition)
+    if outside:  # a run asked for such a day (a backfill): its files are refused, say why
+        raise FilesNotLanded(f"tower files for {partition} are refused: {outside}")
     return files_landed(settings, date.fromisoformat(partition))
 
 

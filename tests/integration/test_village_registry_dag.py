@@ -17,7 +17,7 @@ def test_dag_loads_editions_then_bps_then_attributes_then_crosswalk(settings):
     assert all(t.pool == "duckdb_writer" for t in dag.tasks)
 
 
-def test_a_rejected_file_upstream_stops_no_kind_and_no_after_step(settings):
+def test_a_rejected_file_upstream_stops_no_kind_yet_fails_the_run(settings):
     configure_airflow(settings)
     dags = load_dags(settings)
     for dag_id in ("village_registry", "tower_logs"):
@@ -25,4 +25,8 @@ def test_a_rejected_file_upstream_stops_no_kind_and_no_after_step(settings):
         waiting = [t for t in dag.tasks if t.upstream_task_ids and t.task_id.endswith(".list")]
         after = [t for t in dag.tasks if "." not in t.task_id]
         assert waiting and after, dag_id
-        assert {getattr(t.trigger_rule, "value", t.trigger_rule) for t in waiting + after} == {"all_done"}, dag_id
+        rule = {t.task_id: getattr(t.trigger_rule, "value", t.trigger_rule) for t in dag.tasks}
+        assert {rule[t.task_id] for t in waiting} == {"all_done"}, dag_id
+        # the after-steps are the leaves: they wait for every group, so a rejection fails the run
+        assert {rule[t.task_id] for t in after} == {"all_success"}, dag_id
+        assert all(not t.downstream_task_ids for t in after), dag_id
