@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 from pipelines.settings import Settings
@@ -21,6 +23,18 @@ class Landed:
     key: Callable[[Path], str]  # raises ValueError saying what is wrong with the name
     # (settings, partition key) -> why a key outside what the pipeline loads is refused
     window: Callable[[Settings, str], str | None] | None = None
+
+
+def named_date(path: Path, pattern: re.Pattern[str], expected: str) -> date:
+    """The date a delivery's name carries (the pattern's first group); a ValueError naming
+    the file says what its name should be, or why the date in it is none."""
+    m = pattern.match(path.name)
+    if not m:
+        raise ValueError(f"{path}: {expected}")
+    try:
+        return date.fromisoformat(m.group(1))
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
 
 
 def refused(settings: Settings, path: Path) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.audit.records import Load
-from pipelines.batch.landing import Landed, accepted
+from pipelines.batch.landing import Landed, accepted, named_date
 from pipelines.batch.steps import Dataset, default_publish
 from pipelines.io import delimited as csvfiles
 from pipelines.settings import Settings
@@ -64,13 +64,7 @@ DATASET = Dataset(
 
 
 def edition_date(path: Path) -> date:
-    m = _EDITION.match(path.name)
-    if not m:
-        raise ValueError(f"{path}: an edition file is named <effective-date>.csv, e.g. 2025-07-01.csv")
-    try:
-        return date.fromisoformat(m.group(1))
-    except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    return named_date(path, _EDITION, "an edition file is named <effective-date>.csv, e.g. 2025-07-01.csv")
 
 
 # Editions land as registry/kemendagri/<effective-date>.csv.

@@ -9,7 +9,7 @@ from pathlib import Path
 from pipelines.batch.days import WITA, local_midnight
 from pipelines.batch.errors import FilesNotLanded
 from pipelines.batch.feed import Feed, file_item, unpublished
-from pipelines.batch.landing import Landed, accepted
+from pipelines.batch.landing import Landed, accepted, named_date
 from pipelines.batch.steps import Dataset
 from pipelines.settings import Settings
 
@@ -26,13 +26,7 @@ def day_key(path: Path) -> str:
 
 
 def file_date(path: Path) -> date:
-    m = _DATED.match(path.name)
-    if not m:
-        raise ValueError(f"{path}: tower files are named <YYYY-MM-DD>.csv[.gz] or .log[.gz]")
-    try:
-        return date.fromisoformat(m.group(1))
-    except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    return named_date(path, _DATED, "tower files are named <YYYY-MM-DD>.csv[.gz] or .log[.gz]")
 
 
 def kind_key(kind: str):
