@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "pipelines.commands.registry",
     "pipelines.commands.pln",
     "pipelines.commands.bench",
+    "pipelines.commands.audit",
 ]
 
 

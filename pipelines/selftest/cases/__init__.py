@@ -1,0 +1,1 @@
+"""The matrix's cases, one module per group; each module has CASES."""
