@@ -3,7 +3,12 @@
 import contextlib
 
 from airflow.sdk import PokeReturnValue, TaskGroup, task
-from airflow.sdk.exceptions import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
+from airflow.sdk.exceptions import (
+    AirflowException,
+    AirflowFailException,
+    AirflowSensorTimeout,
+    AirflowSkipException,
+)
 
 import pipelines.assets as assets
 from pipelines.batch.sources import SOURCES, STEPS
@@ -27,6 +32,8 @@ def _work(source: str, kind: str | None, name: str, data, connection_id, context
         raise AirflowSkipException(str(exc)) from None
     except errors.FilesNotLanded as exc:
         raise AirflowSensorTimeout(str(exc)) from exc
+    except errors.WarehouseBusy as exc:
+        raise AirflowException(str(exc)) from None  # retryable: the other writer finishes
     except errors.Unrecoverable as exc:
         raise AirflowFailException(str(exc)) from None  # retrying cannot fix it
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.batch.sources import EARLIEST_DAY
+from pipelines.faults import parse_fault
 
 # The checkout: where dags/, expectations/, warehouse/ and config/ are unless a deployment
 # mounts them elsewhere (KONEKTIVITAS_PROJECT_ROOT).
@@ -36,6 +37,8 @@ class Settings:
     first_day: date = date.fromisoformat(EARLIEST_DAY)
     # How long a second `konektivitas run` on the same home waits for the first to finish.
     run_lock_wait_s: float = 300.0
+    # A fault to inject (pipelines.faults): empty, never; only the crash matrix sets it.
+    fault: str = ""
     # The PLN partner API pull (pipelines.pln.api_client.PullOptions.from_settings).
     pln_first_pull: str = ""  # ISO instant of the first pull; empty: PullOptions' default
     pln_lookback_days: float = 7.0
@@ -136,6 +139,7 @@ def get_settings(home: str | Path | None = None) -> Settings:
         tower_wait_hours=float(env.get("KONEKTIVITAS_TOWER_WAIT_HOURS", "12")),
         first_day=first_day(env.get("KONEKTIVITAS_FIRST_DAY", EARLIEST_DAY)),
         run_lock_wait_s=float(env.get("KONEKTIVITAS_RUN_LOCK_WAIT_S", "300")),
+        fault=parse_fault(env.get("KONEKTIVITAS_FAULT", "")),
         pln_first_pull=env.get("KONEKTIVITAS_PLN_FIRST_PULL", ""),
         pln_lookback_days=float(env.get("KONEKTIVITAS_PLN_LOOKBACK_DAYS", "7")),
         pln_page_size=int(float(env.get("KONEKTIVITAS_PLN_PAGE_SIZE", "100"))),
@@ -149,3 +153,11 @@ def get_settings(home: str | Path | None = None) -> Settings:
             env["KONEKTIVITAS_COVERED_MIN_AVAILABILITY_PCT"]
         )
     return s
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment for a child `konektivitas` process, with `overrides`
+    and without an injected fault unless one is given (KONEKTIVITAS_FAULT)."""
+    env = {k: v for k, v in os.environ.items() if k != "KONEKTIVITAS_FAULT"}
+    env.update(overrides)
+    return env

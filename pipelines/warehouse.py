@@ -13,13 +13,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import jinja2
 
+from pipelines.batch.errors import WarehouseBusy
+from pipelines.faults import fault_point
 from pipelines.settings import Settings
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -73,7 +75,8 @@ def migrate_warehouse(settings: Settings) -> list[str]:
     """Apply the pending migrations: the names of those applied."""
     con = _open(settings, read_only=False)
     try:
-        return migrate(con, settings.warehouse_dir / "migrations")
+        return migrate(con, settings.warehouse_dir / "migrations",
+                       fault=functools.partial(fault_point, settings))
     finally:
         con.close()
 
@@ -92,9 +95,14 @@ def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
         settings.home.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(config=_config())
         options = [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"] + (["READ_ONLY"] if read_only else [])
-        con.execute(
-            f"ATTACH {quote_literal(str(settings.warehouse_path))} AS warehouse ({', '.join(options)})"
-        )
+        try:
+            con.execute(f"ATTACH {quote_literal(str(settings.warehouse_path))} AS warehouse "
+                        f"({', '.join(options)})")
+        except duckdb.IOException as exc:
+            con.close()
+            if "lock" not in str(exc).lower():
+                raise
+            raise _busy(settings, read_only, exc) from None
         con.execute("USE warehouse")
     else:
         raise ValueError(
@@ -102,6 +110,18 @@ def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
         )
     con.execute("SET TimeZone = 'UTC'")
     return con
+
+
+def _busy(settings: Settings, read_only: bool, exc: duckdb.IOException) -> WarehouseBusy:
+    """A DuckDB file has one writer and, while it writes, no reader in another process."""
+    held = (str(exc).strip().splitlines() or [""])[0]
+    if read_only:
+        return WarehouseBusy(
+            f"the warehouse {settings.warehouse_path} is being written by another process "
+            f"({held}); a reader can open it once that write has finished. Nothing was read.")
+    return WarehouseBusy(
+        f"the warehouse {settings.warehouse_path} is in use by another process ({held}); "
+        "nothing was changed, run again once it has finished")
 
 
 @contextmanager
@@ -151,8 +171,10 @@ def pending_migrations(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str
     return [path.name for version, path in migration_files(folder) if version not in done]
 
 
-def migrate(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
-    """Apply numbered migrations not yet applied, each in its own transaction."""
+def migrate(con: duckdb.DuckDBPyConnection, folder: Path,
+            fault: Callable[[str, str], None] | None = None) -> list[str]:
+    """Apply numbered migrations not yet applied, each in its own transaction.
+    `fault(point, version)` is the crash matrix's hook (pipelines.faults)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS audit")
     con.execute(
         """CREATE TABLE IF NOT EXISTS audit.schema_migrations (
@@ -175,6 +197,10 @@ def migrate(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
                 "VALUES (?, ?, ?, now())",
                 [version, path.name, hashlib.sha256(sql.encode()).hexdigest()],
             )
+            if fault:
+                fault("mid-migration", version)
+        if fault:
+            fault("after-migration", version)
         applied.append(path.name)
     return applied
 

@@ -87,6 +87,7 @@ def list_deliveries(con: Con, settings: Settings, source: str, kind: str, partit
     if d.connection and connection is None:
         raise NotConfigured(f"{source}/{kind}: no connection {d.connection!r} configured")
     scan_landing(con, settings)
+    steps.drop_orphan_staging(con)
     return feed(source, kind).list(con, settings, partition, connection)
 
 
@@ -116,8 +117,14 @@ def each_load(con: Con, settings: Settings, f: Feed, load_ids: list[str],
     done = []
     for load_id in load_ids:
         load = audit.get_load(con, load_id)
-        if load.status == "rejected":
+        if load.status == "abandoned":
+            # Another attempt at the same delivery started since (a task instance racing
+            # this one): it carries the load on; this one must not publish a stale copy.
+            log.warning("%s: load %s was taken over by a later attempt; not %s here",
+                        load.file_name, load_id, step.__name__)
             continue
+        if load.status != "running":
+            continue  # rejected: recorded in audit.load; publish names it
         try:
             done.append(step(con, settings, f.dataset(load.dataset), load))
         except BatchRejected:
@@ -192,6 +199,8 @@ def run_task(settings: Settings, source: str, kind: str | None, step: str, data:
             with session(settings) as con:
                 return after(con, settings, source, step, partition)
         return run_step(settings, source, kind, step, partition, data, connection)
+    except WarehouseBusy as exc:
+        raise WarehouseBusy(f"{source}/{kind or step}: {exc}") from None
     except duckdb.IOException as exc:
         if not lock_conflict(exc):
             raise
@@ -258,6 +267,7 @@ def waiting_for_files(settings: Settings, source: Source, partition: str) -> boo
 def pending_partitions(con: Con, settings: Settings, source: Source) -> list[str]:
     """Partitions with deliveries not yet published (or an after-step's own work), in order."""
     scan_landing(con, settings)
+    steps.drop_orphan_staging(con)
     found = {p for d in source.deliveries for p in resolve(d.feed).pending(con, settings)}
     if any(a.pending and resolve(a.pending)(con, settings) for a in source.after):
         found.add("")

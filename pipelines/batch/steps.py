@@ -17,6 +17,7 @@ from pipelines.audit.datadocs import write_index
 from pipelines.audit.suites import load_suite, required_columns
 from pipelines.audit.validation import ValidationSummary, validate_table
 from pipelines.batch.errors import BatchRejected
+from pipelines.faults import fault_point
 from pipelines.io.archive import archive_file
 from pipelines.io.compressed import gzip_problem
 from pipelines.settings import Settings
@@ -70,6 +71,20 @@ def drop_staging(con: duckdb.DuckDBPyConnection, table: str) -> None:
         con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {table}")
 
 
+def drop_orphan_staging(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop the staged batches of loads no longer running: what a killed attempt left
+    behind (its load abandoned by the rerun, or published before the clean-up ran)."""
+    found = con.execute(
+        """SELECT table_schema || '.' || table_name, split_part(table_name, '_', -1)
+           FROM information_schema.tables WHERE table_schema = 'staging'""").fetchall()
+    running = {i for (i,) in con.execute(
+        "SELECT load_id FROM audit.load WHERE status = 'running'").fetchall()}
+    orphans = [table for table, load_id in found if load_id not in running]
+    for table in orphans:
+        drop_staging(con, table)
+    return orphans
+
+
 def archive_step(
     con: duckdb.DuckDBPyConnection, settings: Settings, dataset: Dataset, path: Path,
     partition_key: str,
@@ -82,7 +97,10 @@ def archive_step(
         return audit.record_duplicate(
             con, dataset.source, dataset.name, partition_key, archived.sha256, name, original
         )
-    return audit.start_load(con, dataset.source, dataset.name, partition_key, archived.sha256, name)
+    load = audit.start_load(con, dataset.source, dataset.name, partition_key, archived.sha256,
+                            name)
+    fault_point(settings, "after-archive", dataset.name)
+    return load
 
 
 def archived_path(con: duckdb.DuckDBPyConnection, settings: Settings, sha256: str) -> Path:
@@ -131,6 +149,7 @@ def stage_step(
     if rows is None:
         (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     audit.set_rows_read(con, load.load_id, rows)
+    fault_point(settings, "after-stage", dataset.name)
     return rows
 
 
@@ -150,12 +169,14 @@ def validate_step(
 ) -> ValidationSummary:
     table = staged(con, settings, dataset, load)
     rows = audit.rows_read(con, load.load_id)
-    return validate_table(
+    summary = validate_table(
         con, settings, dataset.name, table, load.load_id,
         {"file": load.file_name or "", "sha256": load.sha256 or "",
          "partition": load.partition_key},
         rows=rows,
     )
+    fault_point(settings, "after-validate", dataset.name)
+    return summary
 
 
 def valid_rows(dataset: Dataset, load_id: str) -> str:
@@ -204,6 +225,7 @@ def publish_step(
     publish = dataset.publish or default_publish
     with transaction(con):
         published = publish(con, settings, dataset, load, valid_rows(dataset, load.load_id))
+        fault_point(settings, "mid-publish", dataset.name)  # core rows written, not committed
         if published + quarantined != read:
             raise RuntimeError(
                 f"{load.file_name}: {read} rows read but {published} published + "
@@ -211,6 +233,9 @@ def publish_step(
             )
         audit.supersede_partition(con, dataset.name, load.partition_key, load.load_id)
         audit.finish_load(con, load.load_id, "published", None, published, quarantined)
+    # Core rows and the load's verdict commit together: the one window left is between
+    # that commit and the clean-up (staging, the Data Docs index).
+    fault_point(settings, "after-publish", dataset.name)
     drop_staging(con, table)
     write_index(con, settings)
     return LoadResult(load.load_id, "published", read, published, quarantined)
