@@ -19,6 +19,8 @@ PERIOD_DATASETS = ("tower_kpi", "pln_sla_report")
 # Datasets whose partition touches only its own month; anything else touches every month
 # from its partition's month on (an inventory snapshot, a registry edition, an API pull).
 OWN_MONTH_DATASETS = ("tower_kpi", "tower_event", "pln_sla_report")
+# Datasets partitioned by local day that feed the day-partitioned tower marts.
+DAY_DATASETS = ("tower_kpi", "tower_event")
 
 
 def month_of(partition_key: str) -> date | None:
@@ -78,6 +80,11 @@ def build_stale_months(settings: Settings) -> list[date]:
     with session(settings) as con:
         stale, newest = stale_months(con)
         whole = engine.build_whole(con, settings)
+        # The towers' after-step builds a day's indicators; a run killed between the day's
+        # publish and that step leaves them to this build.
+        for day in sorted({date.fromisoformat(r.split(":", 1)[1]) for rs in stale.values()
+                           for r in rs if r.split(":", 1)[0] in DAY_DATASETS}):
+            engine.refresh_indicators(con, settings, day)
         for month, reasons in stale.items():
             built = engine.build_month(con, settings, month)
             con.execute(
