@@ -2,13 +2,8 @@
 
 import contextlib
 
-from airflow.sdk import PokeReturnValue, TaskGroup, task
-from airflow.sdk.exceptions import (
-    AirflowException,
-    AirflowFailException,
-    AirflowSensorTimeout,
-    AirflowSkipException,
-)
+from airflow.sdk import BaseHook, PokeReturnValue, TaskGroup, task
+from airflow.sdk import exceptions as af
 
 import pipelines.assets as assets
 from pipelines.batch.sources import SOURCES, STEPS
@@ -17,8 +12,6 @@ POOL = "duckdb_writer"  # DuckDB has one writer: every task that opens the wareh
 
 
 def _work(source: str, kind: str | None, name: str, data, connection_id, context: dict):
-    from airflow.sdk import BaseHook
-
     from pipelines.batch import errors, run
     from pipelines.settings import get_settings
 
@@ -29,13 +22,13 @@ def _work(source: str, kind: str | None, name: str, data, connection_id, context
     try:
         return run.run_task(get_settings(), source, kind, name, data, conn, *dates)
     except errors.NotConfigured as exc:
-        raise AirflowSkipException(str(exc)) from None
+        raise af.AirflowSkipException(str(exc)) from None
     except errors.FilesNotLanded as exc:
-        raise AirflowSensorTimeout(str(exc)) from exc
+        raise af.AirflowSensorTimeout(str(exc)) from exc
     except errors.WarehouseBusy as exc:
-        raise AirflowException(str(exc)) from None  # retryable: the other writer finishes
+        raise af.AirflowException(str(exc)) from None  # retryable: the other writer finishes
     except errors.Unrecoverable as exc:
-        raise AirflowFailException(str(exc)) from None  # retrying cannot fix it
+        raise af.AirflowFailException(str(exc)) from None  # retrying cannot fix it
 
 
 @task(pool=POOL)

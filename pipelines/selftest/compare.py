@@ -30,6 +30,7 @@ class Comparison:
     duplicated: int = 0  # extra candidate rows that repeat a reference row
     extra: int = 0  # every candidate row not in the reference (duplicated among them)
     differing: list[str] = field(default_factory=list)  # "table: -lost +extra"
+    schemas: tuple[str, ...] = SCHEMAS
 
     @property
     def equal(self) -> bool:
@@ -37,7 +38,8 @@ class Comparison:
 
     def summary(self) -> str:
         if self.equal:
-            return f"equal to a clean run ({self.rows} rows of core and marts compared)"
+            return (f"equal to a clean run ({self.rows} rows of "
+                    f"{' and '.join(self.schemas)} compared)")
         return (f"{self.lost} rows lost, {self.extra} extra ({self.duplicated} duplicated) in "
                 + ", ".join(self.differing))
 
@@ -49,7 +51,7 @@ def compare_warehouses(reference: Path, candidate: Path,
     try:
         con.execute(f"ATTACH {quote_literal(str(reference))} AS ref (READ_ONLY)")
         con.execute(f"ATTACH {quote_literal(str(candidate))} AS got (READ_ONLY)")
-        result = Comparison()
+        result = Comparison(schemas=schemas)
         for schema, table in _relations(con, "ref", schemas):
             _compare_table(con, schema, table, result)
         missing = sorted(set(_relations(con, "got", schemas)) - set(_relations(con, "ref", schemas)))
