@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
+from pipelines.io.modes import drop_shared_write, no_shared_write
 from pipelines.settings import Settings
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -89,6 +90,7 @@ def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
         con.execute(f"ATTACH 'ducklake:postgres:{settings.ducklake_catalog}' AS wh{opts}")
         con.execute("USE wh")
     elif settings.warehouse_backend == "duckdb":
+        no_shared_write()  # before DuckDB creates the file: every writer opens it first
         settings.home.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(config=_config())
         options = [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"] + (["READ_ONLY"] if read_only else [])
@@ -96,6 +98,8 @@ def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
             f"ATTACH {quote_literal(str(settings.warehouse_path))} AS warehouse ({', '.join(options)})"
         )
         con.execute("USE warehouse")
+        if not read_only:
+            drop_shared_write(settings.warehouse_path)
     else:
         raise ValueError(
             f"KONEKTIVITAS_WAREHOUSE={settings.warehouse_backend!r}: expected 'duckdb' or 'ducklake'"

@@ -13,8 +13,8 @@ from pipelines.demo import marking
 from pipelines.io import result_files as tabular
 from pipelines.marts.dictionary import entries
 from pipelines.marts.indicators import Indicator, indicators
+from pipelines.marts.query import reading_session
 from pipelines.settings import Settings
-from pipelines.warehouse import session
 
 MONTH_COLUMNS = ("month_date", "month_start", "month")
 _FRACTIONAL = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
@@ -76,7 +76,7 @@ def export_month(settings: Settings, month: date, out_dir: Path | None = None) -
     written: list[Path] = []
     sheets: dict[str, tuple[list[str], list[tuple]]] = {}
     defs = indicators(settings)
-    with session(settings, read_only=True) as con:
+    with reading_session(settings, out) as con:  # writes only into the export folder
         tables = marts_tables(con)
         for table in tables:
             rel = published(mart_for_month(con, table, month), defs)
