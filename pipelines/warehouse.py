@@ -83,11 +83,12 @@ def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
     if settings.warehouse_backend == "ducklake":
         con = duckdb.connect(config=_config())
         con.execute("LOAD ducklake; LOAD postgres")
-        options = [f"DATA_PATH '{settings.ducklake_data_path}'"] if settings.ducklake_data_path else []
+        options = ([f"DATA_PATH {quote_literal(settings.ducklake_data_path)}"]
+                   if settings.ducklake_data_path else [])
         if read_only:
             options.append("READ_ONLY")
         opts = f" ({', '.join(options)})" if options else ""
-        con.execute(f"ATTACH 'ducklake:postgres:{settings.ducklake_catalog}' AS wh{opts}")
+        con.execute(f"ATTACH {quote_literal('ducklake:postgres:' + settings.ducklake_catalog)} AS wh{opts}")
         con.execute("USE wh")
     elif settings.warehouse_backend == "duckdb":
         no_shared_write()  # before DuckDB creates the file: every writer opens it first
