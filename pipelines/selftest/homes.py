@@ -185,13 +185,22 @@ def account(landing: Landing, expects_refused: bool = True) -> Outcome:
     for rel in landing.hostile:
         fate = seen.get(rel)
         ok = refused(fate) if expects_refused else bool(fate and fate.status == "published")
-        what = f"{fate.status}: {fate.reason}" if fate else "nothing recorded"
+        what = _fate_text(fate)
         shown.append(f"{Path(rel).name} {what}")
         if not ok:
             problems.append(f"{rel}: {what}")
     dup = kpi_rows - kpi_distinct
     detail = "; ".join(problems) if problems else "; ".join(shown)
     return Outcome(not problems and lost == 0 and dup == 0, _one_line(detail), lost, dup)
+
+
+def _fate_text(fate: FileFate | None) -> str:
+    if fate is None:
+        return "nothing recorded"
+    if fate.status == "published":
+        return (f"published {fate.rows_published} of {fate.rows_read} rows, "
+                f"{fate.rows_quarantined} quarantined")
+    return f"{fate.status}: {fate.reason}"
 
 
 def _one_line(text: str, width: int = 220) -> str:
