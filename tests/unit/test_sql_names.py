@@ -125,12 +125,12 @@ def test_every_interpolation_into_sql_is_checked_or_reviewed():
 
 
 def test_the_scan_catches_an_unchecked_name(tmp_path):
-    module = tmp_path / "pipelines" / "towers" / "x.py"
+    module = tmp_path / "pipelines" / "towers" / "probe.py"
     module.parent.mkdir(parents=True)
     module.write_text('def f(con, name):\n    con.execute(f"DELETE FROM {name}")\n'
                       '    con.execute(f"DELETE FROM {identifier(name)}")\n'
                       '    con.execute(f"SELECT {TABLE}")\n    print(f"hello {name}")\n')
-    assert sql_interpolations(tmp_path) == {("pipelines/towers/x.py", "name")}
+    assert sql_interpolations(tmp_path) == {(module.relative_to(tmp_path).as_posix(), "name")}
 
 
 @pytest.mark.parametrize("name", ["dim_region", "core.dim_region", "staging.kpi_0123abcd",
