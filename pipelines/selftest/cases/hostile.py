@@ -220,7 +220,47 @@ def edition(name: str, spoil: Callable[[str], bytes]) -> Callable[[Landing], Non
     return land
 
 
+def _attributes_header(landing: Landing) -> None:
+    folder = landing.settings.landing / "registry" / "attributes"
+    folder.mkdir(parents=True)
+    evil = '\ufeffkode" TO x; DROP TABLE core.region_edition; --'
+    path = folder / "2025.csv"
+    path.write_text(f"{evil},population,households,area_km2,lat,lon\n"
+                    "64.02.01.2001,100,20,3.5,-0.5,117.0\n", encoding="utf-8")
+    landing.add_hostile(path)
+
+
+def header_injection_case() -> Case:
+    def run(scratch: Path) -> Outcome:
+        landing = standard_landing(scratch)
+        _attributes_header(landing)
+        run_everything(landing.settings)
+        outcome = account(landing)
+        with session(landing.settings, read_only=True) as con:
+            editions = con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core' "
+                "AND table_name = 'region_edition'").fetchone()[0]
+        if not editions:
+            return Outcome(False, "core.region_edition was dropped by a header name")
+        return outcome
+
+    return Case("hostile", "attributes-header-injection", "a header name carrying SQL (after "
+                "a BOM) is only ever a quoted name: the file is refused, the registry intact",
+                run)
+
+
+def _events_garbage(landing: Landing) -> None:
+    day = days_ago(HOSTILE_DAY)
+    land_tower_day(landing, day, events=False)
+    path = landing.settings.landing / "towers" / "events" / f"{day}.log"
+    path.write_bytes(random.Random(7).randbytes(32_768))
+    landing.add_hostile(path)
+
+
 REGISTRY_CASES = [
+    header_injection_case(),
+    hostile_case("events-binary-garbage", "a syslog file of random bytes is rejected or its "
+                 "lines quarantined; the day's other files load", _events_garbage),
     hostile_case("registry-dotdot-edition", "an edition named `2026-01-01..csv` is listed as "
                  "unrecognised; the other edition and sources load",
                  edition("2026-01-01..csv", str.encode)),
