@@ -22,6 +22,7 @@ import jinja2
 
 from pipelines.batch.errors import WarehouseBusy
 from pipelines.faults import fault_point
+from pipelines.io.modes import drop_shared_write, no_shared_write
 from pipelines.settings import Settings
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -85,13 +86,15 @@ def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
     if settings.warehouse_backend == "ducklake":
         con = duckdb.connect(config=_config())
         con.execute("LOAD ducklake; LOAD postgres")
-        options = [f"DATA_PATH '{settings.ducklake_data_path}'"] if settings.ducklake_data_path else []
+        options = ([f"DATA_PATH {quote_literal(settings.ducklake_data_path)}"]
+                   if settings.ducklake_data_path else [])
         if read_only:
             options.append("READ_ONLY")
         opts = f" ({', '.join(options)})" if options else ""
-        con.execute(f"ATTACH 'ducklake:postgres:{settings.ducklake_catalog}' AS wh{opts}")
+        con.execute(f"ATTACH {quote_literal('ducklake:postgres:' + settings.ducklake_catalog)} AS wh{opts}")
         con.execute("USE wh")
     elif settings.warehouse_backend == "duckdb":
+        no_shared_write()  # before DuckDB creates the file: every writer opens it first
         settings.home.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(config=_config())
         options = [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"] + (["READ_ONLY"] if read_only else [])
@@ -104,6 +107,8 @@ def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
                 raise
             raise _busy(settings, read_only, exc) from None
         con.execute("USE warehouse")
+        if not read_only:
+            drop_shared_write(settings.warehouse_path)
     else:
         raise ValueError(
             f"KONEKTIVITAS_WAREHOUSE={settings.warehouse_backend!r}: expected 'duckdb' or 'ducklake'"

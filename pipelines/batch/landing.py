@@ -47,6 +47,8 @@ def refused(settings: Settings, path: Path) -> str | None:
         return "leads outside the landing zone"
     if not path.is_file():
         return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return "cannot be read: permission denied (the pipeline's user needs read access)"
     return None
 
 

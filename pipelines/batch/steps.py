@@ -21,6 +21,8 @@ from pipelines.faults import fault_point
 from pipelines.io.archive import archive_file
 from pipelines.io.compressed import gzip_problem
 from pipelines.settings import Settings
+from pipelines.sqlnames import identifier
+from pipelines.sqlnames import load_id as checked_load_id
 from pipelines.warehouse import render_model, transaction
 
 
@@ -41,6 +43,12 @@ class Dataset:
     # re-derives it, as validate and publish may run in a later session than stage.
     restage: Callable[[duckdb.DuckDBPyConnection, Settings, str, audit.Load], None] | None = None
 
+    def __post_init__(self) -> None:
+        # Declared names become SQL text (staging and core tables): checked once, here.
+        for name in (self.name, self.core_table, self.partition_column):
+            if name is not None:
+                identifier(name)
+
     @property
     def core_model(self) -> str:
         return self.core_table.split(".", 1)[1]
@@ -57,7 +65,7 @@ class LoadResult:
 
 
 def staging_table(dataset: Dataset, load_id: str) -> str:
-    return f"staging.{dataset.name}_{load_id}"
+    return identifier(f"staging.{dataset.name}_{checked_load_id(load_id)}")
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -183,7 +191,7 @@ def valid_rows(dataset: Dataset, load_id: str) -> str:
     """A relation of the staged rows that no rule quarantined."""
     return (
         f"(SELECT s.* FROM {staging_table(dataset, load_id)} AS s ANTI JOIN "
-        f"(SELECT record_no FROM audit.quarantine WHERE load_id = '{load_id}') AS q "
+        f"(SELECT record_no FROM audit.quarantine WHERE load_id = '{checked_load_id(load_id)}') AS q "
         f"ON s._line = q.record_no)"
     )
 

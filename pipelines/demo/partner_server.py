@@ -182,10 +182,13 @@ class PartnerApiServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if server.faults.trickle_s:
-                    for i in range(len(body)):
-                        self.wfile.write(body[i:i + 1])
-                        self.wfile.flush()
-                        time.sleep(server.faults.trickle_s)
+                    try:
+                        for i in range(len(body)):
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                            time.sleep(server.faults.trickle_s)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client gave up waiting, as it should
                     return
                 self.wfile.write(body)
 

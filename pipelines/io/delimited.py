@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.sqlnames import identifier, quoted
+from pipelines.sqlnames import load_id as checked_load_id
 from pipelines.warehouse import quote_literal
 
 
@@ -40,7 +42,8 @@ def load_raw(
     # A UTF-8 BOM, if any, stays on the first column's name: give the name back.
     name = con.sql(f"SELECT * FROM {table} LIMIT 0").columns[0]
     if header and name != name.lstrip("\ufeff").strip():
-        con.execute(f'ALTER TABLE {table} RENAME COLUMN "{name}" TO "{name.lstrip(chr(0xFEFF)).strip()}"')
+        con.execute(f"ALTER TABLE {table} RENAME COLUMN {quoted(name)} "
+                    f"TO {quoted(name.lstrip(chr(0xFEFF)).strip())}")
 
 
 @contextmanager
@@ -49,7 +52,7 @@ def raw_csv(
     header: bool = True,
 ) -> Iterator[str]:
     """The file as a temporary text table (see load_raw), dropped when the block ends."""
-    raw = f"raw_{load_id}"
+    raw = identifier(f"raw_{checked_load_id(load_id)}")
     load_raw(con, path, raw, delimiter=delimiter, header=header)
     try:
         yield raw

@@ -29,6 +29,7 @@ from pipelines.audit import records as audit
 from pipelines.demo import marking
 from pipelines.marts.indicators import Indicator, indicators
 from pipelines.settings import LOCAL_TZ, Settings
+from pipelines.sqlnames import identifier, sql_date
 from pipelines.warehouse import quote_literal, render_model, session, transaction
 
 PARTITIONS = ("whole", "day", "month")
@@ -51,7 +52,7 @@ class Model:
 
     @property
     def qualified(self) -> str:
-        return f"marts.{self.name}"
+        return identifier(f"marts.{self.name}")
 
 
 def parse_model(name: str, source: str) -> Model:
@@ -140,7 +141,8 @@ def build_model(
         params[model.partition] = key.isoformat()
     defs = defs if defs is not None else indicators(settings)
     select = render_model(settings, "marts", model.name, **model_params(settings, defs), **params)
-    where = f"WHERE \"{model.partition_column}\" = DATE '{key}'" if key else ""
+    where = (f"WHERE \"{identifier(model.partition_column or '')}\" = DATE '{sql_date(key)}'"
+             if key else "")
     if _declared(con, model):
         con.execute(f"DELETE FROM {model.qualified} {where}")
         con.execute(f"INSERT INTO {model.qualified} BY NAME {select}")

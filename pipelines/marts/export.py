@@ -13,15 +13,17 @@ from pipelines.demo import marking
 from pipelines.io import result_files as tabular
 from pipelines.marts.dictionary import entries
 from pipelines.marts.indicators import Indicator, indicators
+from pipelines.marts.query import reading_session
 from pipelines.settings import Settings
-from pipelines.warehouse import session
+from pipelines.sqlnames import identifier, sql_date
 
 MONTH_COLUMNS = ("month_date", "month_start", "month")
 _FRACTIONAL = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
 
 
 def month_column(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
-    cols = [d[0] for d in con.execute(f"SELECT * FROM marts.{table} LIMIT 0").description]
+    name = identifier(f"marts.{table}", {f"marts.{t}" for t in marts_tables(con)})
+    cols = [d[0] for d in con.execute(f"SELECT * FROM {name} LIMIT 0").description]
     return next((c for c in MONTH_COLUMNS if c in cols), None)
 
 
@@ -29,10 +31,10 @@ def mart_for_month(
     con: duckdb.DuckDBPyConnection, table: str, month: date
 ) -> duckdb.DuckDBPyRelation:
     col = month_column(con, table)
-    rel = con.table(f"marts.{table}")
+    rel = con.table(identifier(f"marts.{table}"))
     if col is None:  # a mart without periods (the indicator list) goes out whole
         return rel
-    return rel.filter(f"date_trunc('month', \"{col}\")::DATE = DATE '{month.isoformat()}'")
+    return rel.filter(f"date_trunc('month', \"{identifier(col)}\")::DATE = DATE '{sql_date(month)}'")
 
 
 def published(rel: duckdb.DuckDBPyRelation, defs: dict[str, Indicator]) -> duckdb.DuckDBPyRelation:
@@ -76,7 +78,7 @@ def export_month(settings: Settings, month: date, out_dir: Path | None = None) -
     written: list[Path] = []
     sheets: dict[str, tuple[list[str], list[tuple]]] = {}
     defs = indicators(settings)
-    with session(settings, read_only=True) as con:
+    with reading_session(settings, out) as con:  # writes only into the export folder
         tables = marts_tables(con)
         for table in tables:
             rel = published(mart_for_month(con, table, month), defs)

@@ -8,12 +8,14 @@ result's own folder (and DuckLake's data files), and no setting can be changed b
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from pipelines.settings import Settings
-from pipelines.warehouse import quote_literal
+from pipelines.warehouse import quote_literal, session
 
 # SELECT covers FROM-first queries, DESCRIBE, SHOW, SUMMARIZE and read-only PRAGMAs.
 READING = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -50,6 +52,16 @@ def lock_session(con: duckdb.DuckDBPyConnection, settings: Settings, writable: P
         con.execute(f"SET allowed_directories = [{', '.join(map(quote_literal, allowed))}]")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
+
+
+@contextmanager
+def reading_session(settings: Settings, writable: Path | None = None
+                    ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The reports' and exports' connection: the warehouse read-only and the session locked
+    (lock_session), so nothing but `writable` can be written through it."""
+    with session(settings, read_only=True) as con:
+        lock_session(con, settings, writable)
+        yield con
 
 
 def run_query(

@@ -170,7 +170,9 @@ class PartnerClient:
         deadline = time.monotonic() + o.request_deadline_s
         chunks, size = [], 0
         with r:
-            for chunk in r.iter_content(64 * 1024):
+            # read1: whatever has arrived, up to 64 KiB. iter_content waits for a full
+            # chunk, so a body trickled a byte at a time never reached the deadline check.
+            while chunk := r.raw.read1(64 * 1024, decode_content=True):
                 size += len(chunk)
                 if size > o.max_body_bytes:
                     raise PartnerDataError(f"{r.request.path_url.split('?')[0]}: the answer is over "

@@ -10,10 +10,10 @@ from markupsafe import Markup
 
 from pipelines.demo import marking
 from pipelines.marts.indicators import Indicator, indicators, read_indicators
+from pipelines.marts.query import reading_session
 from pipelines.marts.report import svg
 from pipelines.marts.report.data import ReportData, read_report_data
 from pipelines.settings import PROJECT_ROOT, Settings
-from pipelines.warehouse import session
 
 WAREHOUSE_DIR = PROJECT_ROOT / "warehouse"
 MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -118,7 +118,7 @@ def render_html(d: ReportData, region_code: str, defs: dict[str, Indicator] | No
 
 
 def write_report(settings: Settings, month: date, out: Path | None = None) -> Path:
-    with session(settings, read_only=True) as con:
+    with reading_session(settings) as con:
         data = read_report_data(con, month)
     path = out or settings.reports / f"connectivity_{month.strftime('%Y-%m')}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,7 +129,7 @@ def write_report(settings: Settings, month: date, out: Path | None = None) -> Pa
 
 
 def latest_month(settings: Settings) -> date | None:
-    with session(settings, read_only=True) as con:
+    with reading_session(settings) as con:
         return con.execute(
             "SELECT max(month_date) FROM marts.regency_connectivity_monthly"
         ).fetchone()[0]
