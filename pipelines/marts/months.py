@@ -23,6 +23,16 @@ OWN_MONTH_DATASETS = ("tower_kpi", "tower_event", "pln_sla_report")
 DAY_DATASETS = ("tower_kpi", "tower_event")
 
 
+def day_complete(con: duckdb.DuckDBPyConnection, day: date) -> bool:
+    """Every day-partitioned tower dataset has a published load for the day."""
+    (n,) = con.execute(
+        "SELECT count(DISTINCT dataset) FROM audit.load WHERE status = 'published' "
+        "AND partition_key = ? AND dataset IN (SELECT unnest(?::VARCHAR[]))",
+        [day.isoformat(), list(DAY_DATASETS)],
+    ).fetchone()
+    return n == len(DAY_DATASETS)
+
+
 def month_of(partition_key: str) -> date | None:
     try:
         return date.fromisoformat(partition_key[:7] + "-01")
@@ -81,10 +91,12 @@ def build_stale_months(settings: Settings) -> list[date]:
         stale, newest = stale_months(con)
         whole = engine.build_whole(con, settings)
         # The towers' after-step builds a day's indicators; a run killed between the day's
-        # publish and that step leaves them to this build.
+        # publish and that step leaves them to this build. Only a whole day qualifies: one
+        # whose KPI file was rejected stays unbuilt, as its failed run left it.
         for day in sorted({date.fromisoformat(r.split(":", 1)[1]) for rs in stale.values()
                            for r in rs if r.split(":", 1)[0] in DAY_DATASETS}):
-            engine.refresh_indicators(con, settings, day)
+            if day_complete(con, day):
+                engine.refresh_indicators(con, settings, day)
         for month, reasons in stale.items():
             built = engine.build_month(con, settings, month)
             con.execute(
