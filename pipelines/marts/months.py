@@ -29,6 +29,14 @@ def month_of(partition_key: str) -> date | None:
         return None
 
 
+def feeds_month(dataset: str, partition_key: str, month: date) -> bool:
+    """Whether a load of this dataset and partition is an input of `month`'s marts."""
+    start = month_of(partition_key)
+    if dataset in OWN_MONTH_DATASETS:
+        return start == month
+    return start is None or start <= month
+
+
 def reporting_months(con: duckdb.DuckDBPyConnection) -> list[date]:
     """Every month from the first to the last with period data (tower days, SLA months)."""
     keys = [k for (k,) in con.execute(
