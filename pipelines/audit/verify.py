@@ -24,6 +24,7 @@ IN_CORE = ("published", "superseded")
 # the published ones is checked.
 UNPUBLISHED_STAGE = ("fct_tower_kpi_5min_landed",)
 SHOW = 20  # problems printed per check
+BATCHES = ("quarantine", "validation_result")  # sealed per load, not per row
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,7 @@ def sealed_records(con: duckdb.DuckDBPyConnection) -> list[str]:
                QUALIFY row_number() OVER (PARTITION BY record_key ORDER BY seq DESC) = 1""",
             [kind.name],
         ).fetchall()}
-        what = f"{kind.table} {kind.name} record" if kind.name != "quarantine" else \
-            f"{kind.table} batch of load"
+        what = f"{kind.table} batch of load" if kind.name in BATCHES else f"{kind.table} record"
         for key in sorted(sealed.keys() | now.keys()):
             if key not in now:
                 problems.append(f"{what} {key} (chain entry {sealed[key][0]}): deleted")

@@ -35,10 +35,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with session(settings, read_only=True) as con:
         checks = verify(con, settings.home)
     for line in report_lines(checks):
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     failed = [c for c in checks if not c.ok]
     console.print(f"{len(failed)} of {len(checks)} checks FAILED" if failed
-                  else f"all {len(checks)} checks ok", markup=False, highlight=False)
+                  else f"all {len(checks)} checks ok", markup=False, highlight=False, soft_wrap=True)
     return 1 if failed else 0
 
 
@@ -48,5 +48,5 @@ def cmd_replay(args: argparse.Namespace) -> int:
     settings = get_settings(args.home)
     result = replay_month(settings, args.month, keep=args.keep)
     for line in result.report_lines():
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     return 0 if result.identical else 1

@@ -98,7 +98,7 @@ def test_an_edited_audit_row_is_named(home: Path, tmp_path: Path) -> None:
                      WHERE event_no = {event_no}""")
     ok, out = _verify(copy)
     assert not ok
-    assert f"audit.load_event load_event record {load_id}#{event_no}" in out
+    assert f"audit.load_event record {load_id}#{event_no}" in out
     assert "edited since sealed" in out
     assert f"load {load_id} (landing/towers/kpi/" in out  # rows no longer reconcile
 
@@ -110,7 +110,7 @@ def test_a_deleted_audit_row_is_named(home: Path, tmp_path: Path) -> None:
     _sql(copy, f"DELETE FROM audit.file WHERE sha256 = '{sha}'")
     ok, out = _verify(copy)
     assert not ok
-    assert f"audit.file file record {sha} (chain entry" in out and "): deleted" in out
+    assert f"audit.file record {sha} (chain entry" in out and "): deleted" in out
     assert "FAILED  no load without its files" in out
 
 

@@ -47,9 +47,9 @@ def test_an_edit_a_deletion_and_an_unsealed_record_are_named(con, settings) -> N
     con.execute("DELETE FROM audit.load_event WHERE load_id = ?", [b.load_id])
     con.execute("INSERT INTO audit.validation_result VALUES ('x', 's', 't', '{}', 'r', true, 1, 0, now())")
     problems = sealed_records(con)
-    assert any(f"load_event record {a.load_id}#1 (chain entry 1): edited" in p for p in problems)
-    assert any(f"load_event record {b.load_id}#2 (chain entry 2): deleted" in p for p in problems)
-    assert any("validation_result record x: not in the chain" in p for p in problems)
+    assert any(f"audit.load_event record {a.load_id}#1 (chain entry 1): edited" in p for p in problems)
+    assert any(f"audit.load_event record {b.load_id}#2 (chain entry 2): deleted" in p for p in problems)
+    assert any("audit.validation_result batch of load x: not in the chain" in p for p in problems)
     assert chain_links(con) == []  # the chain itself is intact: the records changed
 
 
