@@ -138,15 +138,27 @@ def session(settings: Settings, read_only: bool = False) -> Iterator[duckdb.Duck
         con.close()
 
 
+# Connections inside a transaction() block: a nested block joins the outer transaction
+# (DuckDB has no nested transactions, and a refused BEGIN aborts the open one).
+_OPEN_TRANSACTIONS: set[int] = set()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: a failure inside rolls back every statement of the block."""
+    """All or nothing: a failure inside rolls back every statement of the block. Inside
+    another transaction() block of the same connection, the block is part of that one."""
+    if id(con) in _OPEN_TRANSACTIONS:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    _OPEN_TRANSACTIONS.add(id(con))
     try:
         yield con
     except BaseException:
+        _OPEN_TRANSACTIONS.discard(id(con))
         con.execute("ROLLBACK")
         raise
+    _OPEN_TRANSACTIONS.discard(id(con))
     con.execute("COMMIT")
 
 

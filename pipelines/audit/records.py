@@ -1,4 +1,9 @@
-"""The load ledger: what each load read, kept, rejected and why."""
+"""The load ledger: what each load read, kept, rejected and why.
+
+Append-only: a load's every state change appends its whole new state to audit.load_event
+(audit.load is the view of each load's latest event) and seals it in the hash chain
+(pipelines.audit.chain), inside the caller's transaction when there is one.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,14 @@ import uuid
 from dataclasses import dataclass
 
 import duckdb
+
+from pipelines.audit import chain
+from pipelines.warehouse import transaction
+
+LOAD_COLUMNS = (
+    "load_id", "source", "dataset", "partition_key", "sha256", "file_name", "status",
+    "rows_read", "rows_published", "rows_quarantined", "message", "started_at", "finished_at",
+)
 
 
 @dataclass(frozen=True)
@@ -23,25 +36,58 @@ def new_load_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
+def append_events(
+    con: duckdb.DuckDBPyConnection, changes: dict[str, str | tuple[str, object]], where: str,
+    params: list,
+) -> int:
+    """For every load in audit.load matching `where` (its `?` bound to `params`), append
+    its latest state with `changes` and seal it. A change is a column's SQL expression, or
+    (expression, value) for one with a `?`. Events added."""
+    exprs, values = [], []
+    for col in LOAD_COLUMNS:
+        change = changes.get(col, col)
+        if isinstance(change, tuple):
+            change, value = change
+            values.append(value)
+        exprs.append(f"{change} AS {col}")
+    with transaction(con):
+        (last,) = con.execute("SELECT coalesce(max(event_no), 0) FROM audit.load_event").fetchone()
+        con.execute(
+            f"""INSERT INTO audit.load_event (event_no, {", ".join(LOAD_COLUMNS)})
+                SELECT ? + row_number() OVER (ORDER BY load_id), *
+                FROM (SELECT {", ".join(exprs)} FROM audit.load WHERE {where})""",
+            [last, *values, *params],
+        )
+        return chain.seal(con, "load_event", "t.event_no > ?", [last])
+
+
+def _change(con: duckdb.DuckDBPyConnection, load_id: str, **values: object) -> None:
+    """Append one load's new state: the given columns set to these values."""
+    append_events(con, {c: ("?", v) for c, v in values.items()}, "load_id = ?", [load_id])
+
+
 def start_load(
     con: duckdb.DuckDBPyConnection, source: str, dataset: str, partition_key: str,
     sha256: str | None, file_name: str | None,
 ) -> Load:
     load_id = new_load_id()
-    # An earlier attempt at the same bytes that never finished is closed out, so the
-    # ledger never shows two live loads of one delivery.
-    con.execute(
-        """UPDATE audit.load SET status = 'abandoned', finished_at = now(),
-                  message = 'superseded by retry ' || ?
-           WHERE dataset = ? AND partition_key = ? AND status = 'running'""",
-        [load_id, dataset, partition_key],
-    )
-    con.execute(
-        """INSERT INTO audit.load (load_id, source, dataset, partition_key, sha256, file_name,
-                                   status, started_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'running', now())""",
-        [load_id, source, dataset, partition_key, sha256, file_name],
-    )
+    with transaction(con):
+        # An earlier attempt at the same bytes that never finished is closed out, so the
+        # ledger never shows two live loads of one delivery.
+        append_events(
+            con,
+            {"status": "'abandoned'", "finished_at": "now()",
+             "message": ("'superseded by retry ' || ?", load_id)},
+            "dataset = ? AND partition_key = ? AND status = 'running'", [dataset, partition_key],
+        )
+        (last,) = con.execute("SELECT coalesce(max(event_no), 0) FROM audit.load_event").fetchone()
+        con.execute(
+            """INSERT INTO audit.load_event (event_no, load_id, source, dataset, partition_key,
+                                             sha256, file_name, status, started_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 'running', now())""",
+            [last + 1, load_id, source, dataset, partition_key, sha256, file_name],
+        )
+        chain.seal(con, "load_event", "t.event_no > ?", [last])
     return Load(load_id, source, dataset, partition_key, sha256, file_name, "running")
 
 
@@ -86,25 +132,34 @@ def published_load_of_partition(
     return row[0] if row else None
 
 
-def set_rows_read(con: duckdb.DuckDBPyConnection, load_id: str, rows: int) -> None:
-    con.execute("UPDATE audit.load SET rows_read = ? WHERE load_id = ?", [rows, load_id])
-
-
 def rows_read(con: duckdb.DuckDBPyConnection, load_id: str) -> int:
     (n,) = con.execute("SELECT rows_read FROM audit.load WHERE load_id = ?", [load_id]).fetchone()
     return n
+
+
+def set_rows_read(con: duckdb.DuckDBPyConnection, load_id: str, rows: int) -> None:
+    _change(con, load_id, rows_read=rows)
 
 
 def finish_load(
     con: duckdb.DuckDBPyConnection, load_id: str, status: str, message: str | None = None,
     rows_published: int | None = None, rows_quarantined: int | None = None,
 ) -> None:
-    con.execute(
-        """UPDATE audit.load SET status = ?, message = ?, finished_at = now(),
-                  rows_published = coalesce(?, rows_published),
-                  rows_quarantined = coalesce(?, rows_quarantined)
-           WHERE load_id = ?""",
-        [status, message, rows_published, rows_quarantined, load_id],
+    append_events(
+        con,
+        {"status": ("?", status), "message": ("?", message), "finished_at": "now()",
+         "rows_published": ("coalesce(?, rows_published)", rows_published),
+         "rows_quarantined": ("coalesce(?, rows_quarantined)", rows_quarantined)},
+        "load_id = ?", [load_id],
+    )
+
+
+def fail_running(con: duckdb.DuckDBPyConnection, datasets: tuple[str, ...], message: str) -> None:
+    """Close every running load of these datasets as failed, with `message`."""
+    marks = ", ".join("?" for _ in datasets)
+    append_events(
+        con, {"status": "'failed'", "message": ("?", message), "finished_at": "now()"},
+        f"dataset IN ({marks}) AND status = 'running'", list(datasets),
     )
 
 
@@ -112,24 +167,27 @@ def record_duplicate(
     con: duckdb.DuckDBPyConnection, source: str, dataset: str, partition_key: str,
     sha256: str, file_name: str, original: tuple[str, str],
 ) -> Load:
-    load = start_load(con, source, dataset, partition_key, sha256, file_name)
-    finish_load(
-        con, load.load_id, "duplicate",
-        f"same bytes as load {original[0]} ({original[1]}); nothing loaded again",
-        rows_published=0, rows_quarantined=0,
-    )
-    con.execute("UPDATE audit.load SET rows_read = 0 WHERE load_id = ?", [load.load_id])
+    with transaction(con):
+        load = start_load(con, source, dataset, partition_key, sha256, file_name)
+        append_events(
+            con,
+            {"status": "'duplicate'", "finished_at": "now()", "rows_read": "0",
+             "rows_published": "0", "rows_quarantined": "0",
+             "message": ("?", f"same bytes as load {original[0]} ({original[1]}); "
+                              "nothing loaded again")},
+            "load_id = ?", [load.load_id],
+        )
     return Load(load.load_id, source, dataset, partition_key, sha256, file_name, "duplicate")
 
 
 def supersede_partition(
     con: duckdb.DuckDBPyConnection, dataset: str, partition_key: str, by_load_id: str
 ) -> None:
-    con.execute(
-        """UPDATE audit.load SET status = 'superseded',
-                  message = 'partition replaced by load ' || ?
-           WHERE dataset = ? AND partition_key = ? AND status = 'published' AND load_id <> ?""",
-        [by_load_id, dataset, partition_key, by_load_id],
+    append_events(
+        con, {"status": "'superseded'",
+              "message": ("'partition replaced by load ' || ?", by_load_id)},
+        "dataset = ? AND partition_key = ? AND status = 'published' AND load_id <> ?",
+        [dataset, partition_key, by_load_id],
     )
 
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipelines.audit import datadocs
+from pipelines.audit import chain, datadocs
 from pipelines.audit.suites import Rule, compile_suite, load_suite
 from pipelines.settings import Settings
+from pipelines.warehouse import transaction
 
 SAMPLE = 20
 
@@ -121,13 +122,19 @@ def validate_table(
     """`rows`: the table's row count when already known (saves a pass)."""
     suite = load_suite(settings.expectations_dir, dataset)
     rules = compile_suite(suite, table)
-    con.execute("DELETE FROM audit.quarantine WHERE load_id = ?", [load_id])
-    con.execute("DELETE FROM audit.validation_result WHERE load_id = ?", [load_id])
-    quarantine_rows(con, table, dataset, load_id, rules)
     if rows is None:
         (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-    outcomes = outcomes_from_quarantine(con, load_id, rules, rows)
-    record_outcomes(con, load_id, dataset, outcomes)
+    # Audit records are append-only: a load validated before (a retried task) keeps the
+    # results it has; quarantine and results were written all or nothing.
+    if already_validated(con, load_id):
+        outcomes = outcomes_from_quarantine(con, load_id, rules, rows)
+    else:
+        with transaction(con):
+            quarantine_rows(con, table, dataset, load_id, rules)
+            outcomes = outcomes_from_quarantine(con, load_id, rules, rows)
+            record_outcomes(con, load_id, dataset, outcomes)
+            chain.seal(con, "quarantine", "t.load_id = ?", [load_id])
+            chain.seal(con, "validation_result", "t.load_id = ?", [load_id])
     (bad,) = con.execute(
         "SELECT count(*) FROM audit.quarantine WHERE load_id = ?", [load_id]
     ).fetchone()
@@ -136,6 +143,12 @@ def validate_table(
         load_id, dataset, rows, bad,
         {o.rule: o.unexpected_count for o in outcomes if o.unexpected_count}, docs,
     )
+
+
+def already_validated(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:
+    return con.execute(
+        "SELECT count(*) > 0 FROM audit.validation_result WHERE load_id = ?", [load_id]
+    ).fetchone()[0]
 
 
 def _lit(text: str) -> str:

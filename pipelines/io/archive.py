@@ -12,6 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.audit import chain
+from pipelines.warehouse import transaction
+
 _CHUNK = 1 << 20
 ARCHIVED_MODE = 0o444
 
@@ -91,11 +94,13 @@ def _keep(tmp: Path, target: Path) -> None:
 def record_file(
     con: duckdb.DuckDBPyConnection, sha: str, size: int, archive_rel: Path, name: str
 ) -> None:
-    con.execute(
-        """INSERT INTO audit.file SELECT ?, ?, ?, ?, now()
-           WHERE NOT EXISTS (SELECT 1 FROM audit.file WHERE sha256 = ?)""",
-        [sha, size, str(archive_rel), name, sha],
-    )
+    with transaction(con):
+        con.execute(
+            """INSERT INTO audit.file SELECT ?, ?, ?, ?, now()
+               WHERE NOT EXISTS (SELECT 1 FROM audit.file WHERE sha256 = ?)""",
+            [sha, size, str(archive_rel), name, sha],
+        )
+        chain.seal(con, "file", "t.sha256 = ?", [sha])
 
 
 def _display_name(path: Path, home: Path) -> str:

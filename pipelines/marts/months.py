@@ -10,9 +10,10 @@ from datetime import date, datetime
 
 import duckdb
 
+from pipelines.audit import chain
 from pipelines.marts import engine
 from pipelines.settings import Settings
-from pipelines.warehouse import session
+from pipelines.warehouse import session, transaction
 
 # Datasets whose partition key is a local day or month that bounds the reporting period.
 PERIOD_DATASETS = ("tower_kpi", "pln_sla_report")
@@ -38,6 +39,14 @@ def month_of(partition_key: str) -> date | None:
         return date.fromisoformat(partition_key[:7] + "-01")
     except ValueError:
         return None
+
+
+def feeds_month(dataset: str, partition_key: str, month: date) -> bool:
+    """Whether a load of this dataset and partition is an input of `month`'s marts."""
+    start = month_of(partition_key)
+    if dataset in OWN_MONTH_DATASETS:
+        return start == month
+    return start is None or start <= month
 
 
 def reporting_months(con: duckdb.DuckDBPyConnection) -> list[date]:
@@ -99,12 +108,17 @@ def build_stale_months(settings: Settings) -> list[date]:
                 engine.refresh_indicators(con, settings, day)
         for month, reasons in stale.items():
             built = engine.build_month(con, settings, month)
-            con.execute(
-                "INSERT INTO audit.mart_build VALUES (?, ?, ?, ?, now())",
-                [month, list(built), "; ".join(sorted(set(reasons)))[:2000], newest],
-            )
-        con.execute(
-            "INSERT INTO audit.mart_build VALUES (NULL, ?, 'whole marts', ?, now())",
-            [list(whole), newest],
-        )
+            record_build(con, month, list(built), "; ".join(sorted(set(reasons)))[:2000], newest)
+        record_build(con, None, list(whole), "whole marts", newest)
     return list(stale)
+
+
+def record_build(
+    con: duckdb.DuckDBPyConnection, month: date | None, marts: list[str], reason: str,
+    loads_through_at: datetime | None,
+) -> None:
+    """Append the build's record to audit.mart_build and seal it in the chain."""
+    with transaction(con):
+        con.execute("INSERT INTO audit.mart_build VALUES (?, ?, ?, ?, now())",
+                    [month, marts, reason, loads_through_at])
+        chain.seal(con, "mart_build", "t.built_at = now()")

@@ -195,11 +195,7 @@ def _advance(con: duckdb.DuckDBPyConnection, stream: str, until: datetime, load_
 
 
 def _fail_running(con: duckdb.DuckDBPyConnection, message: str) -> None:
-    con.execute(
-        """UPDATE audit.load SET status = 'failed', message = ?, finished_at = now()
-           WHERE dataset IN (?, ?) AND status = 'running'""",
-        [message, SITES.name, OUTAGES.name],
-    )
+    audit.fail_running(con, (SITES.name, OUTAGES.name), message)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from audit_check import assert_audit_verifies
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +58,7 @@ def test_generate_run_and_rerun_through_airflow(tmp_path: Path) -> None:
     second = _cli("run", home=home)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _counts(home) == after_first
+    assert_audit_verifies(home)
     _statistician_desk_works(home)
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from audit_check import assert_audit_verifies
 from pln_support import TOKEN, write_config
 
 from pipelines.batch.sources import SOURCES
@@ -56,6 +57,7 @@ def test_pln_partner_dag_runs_end_to_end(settings, tmp_path):
                    "IS NOT NULL") > 20
         assert one("SELECT count(*) FROM audit.load WHERE source = 'pln' "
                    "AND status NOT IN ('published')") == 0
+    assert_audit_verifies(settings.home)
     leaks = [p for p in settings.home.rglob("*") if p.is_file() and TOKEN.encode() in p.read_bytes()]
     assert leaks == []  # Airflow's logs and metadata included
 

@@ -13,6 +13,7 @@ import sys
 import textwrap
 
 import pytest
+from audit_check import assert_audit_verifies
 
 from pipelines.runner import airflow_environment
 from pipelines.settings import get_settings
@@ -121,3 +122,4 @@ def test_tower_logs_dag_loads_days_then_fails_clearly_on_a_bad_file(home):
     assert got["daily_days"] == 2
     (message,) = got["rejected"][0]
     assert "landing/towers/kpi/2026-09-03.csv" in message and "battery_v" in message
+    assert_audit_verifies(home)

@@ -1,3 +1,4 @@
+{% from 'macros/exact.sql' import exact_avg %}
 {#- Area indicators (docs/indicators.md, district and regency) over village and tower rows,
     grouped by `key`: used by the district, regency and harmonised marts alike. -#}
 {% macro area_indicators(villages, towers, key) -%}
@@ -17,7 +18,7 @@ vagg AS (
 tagg AS (
     SELECT {{ key }} AS area_code,
            count(*) AS towers_in_service,
-           avg(tower_availability_pct) AS tower_availability_pct
+           {{ exact_avg('tower_availability_pct') }} AS tower_availability_pct
     FROM {{ towers }}
     GROUP BY 1
 ),

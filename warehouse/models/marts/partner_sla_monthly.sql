@@ -16,6 +16,7 @@
 -- Partner SLA per site and local month (docs/indicators.md, "Partner SLA").
 -- Months run from the first activation to the last month that is either complete
 -- before the outage watermark or covered by a partner report.
+{% from 'macros/exact.sql' import exact_sum %}
 WITH site AS (
     SELECT site_id, village_code, service, activated_at, terminated_at
     FROM core.dim_partner_site
@@ -63,7 +64,7 @@ ordered AS (
 outage AS (
     -- union of the intervals: each adds only what earlier-starting ones did not cover
     SELECT site_id, month_date,
-           sum(greatest(epoch(o1) - epoch(greatest(o0, coalesce(covered_to, o0))), 0)) / 60
+           {{ exact_sum('greatest(epoch(o1) - epoch(greatest(o0, coalesce(covered_to, o0))), 0)') }} / 60
                AS outage_minutes
     FROM ordered GROUP BY ALL
 ),

@@ -5,6 +5,7 @@
 -- A month runs to its last day, or to the latest day with a published KPI file if that
 -- is earlier; a day in between without a KPI file counts as 288 missing slots.
 -- With `month` (first day, YYYY-MM-01), only that month.
+{% from 'macros/exact.sql' import exact_avg %}
 WITH loaded AS (
     SELECT DISTINCT CAST(partition_key AS DATE) AS d
     FROM audit.load WHERE dataset = 'tower_kpi' AND status = 'published'
@@ -61,7 +62,7 @@ power AS (
     FROM events WHERE event_type = 'POWER_LOSS' GROUP BY ALL
 ),
 mttr AS (
-    SELECT month_start, tower_id, count(*) AS link_outages, avg(minutes) AS tower_mttr_minutes
+    SELECT month_start, tower_id, count(*) AS link_outages, {{ exact_avg('minutes') }} AS tower_mttr_minutes
     FROM outages GROUP BY ALL
 )
 SELECT
