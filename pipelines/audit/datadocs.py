@@ -29,6 +29,11 @@ class ExpectationOutcome:
     unexpected_count: int
     sample: list[Any]
 
+    @property
+    def observed_value(self) -> int | None:
+        """What GX reports as observed: the unexpected rows of a row-set rule; None otherwise."""
+        return self.unexpected_count if self.expectation_type.startswith("unexpected") else None
+
 
 def _context(settings: Settings):  # -> FileDataContext (GX imports are slow: keep them lazy)
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -50,6 +55,11 @@ def _context(settings: Settings):  # -> FileDataContext (GX imports are slow: ke
         ctx.variables.save()
         ctx = gx.get_context(mode="file", project_root_dir=str(settings.gx_root))
     return ctx
+
+
+def run_name(load_id: str) -> str:
+    """The validation run of a load, as GX names it and its Data Docs folder."""
+    return f"load-{load_id}"
 
 
 def record_validation(
@@ -87,13 +97,12 @@ def record_validation(
                     "unexpected_percent": pct,
                     "partial_unexpected_list": out.sample,
                     "missing_count": 0,
-                    "observed_value": out.unexpected_count if cfg.type.startswith("unexpected")
-                    else None,
+                    "observed_value": out.observed_value,
                 },
             )
         )
     ok = sum(r.success for r in results)
-    run_id = RunIdentifier(run_name=f"load-{load_id}")
+    run_id = RunIdentifier(run_name=run_name(load_id))
     validation = ExpectationSuiteValidationResult(
         success=ok == len(results),
         results=results,
@@ -166,7 +175,7 @@ def _append_run(settings: Settings, entry: dict[str, Any]) -> None:
         fh.write(json.dumps(entry) + "\n")
 
 
-def _pages_by_load(settings: Settings) -> dict[str, str]:
+def pages_by_load(settings: Settings) -> dict[str, str]:
     """The Data Docs page of each validated load (its latest validation run)."""
     runs_path = settings.gx_root / "runs.jsonl"
     if not runs_path.exists():
@@ -183,7 +192,7 @@ def run_list_html(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
            FROM audit.load ORDER BY started_at DESC, load_id"""
     ).fetchall()
     verdicts = load_verdicts(con)
-    pages = _pages_by_load(settings)
+    pages = pages_by_load(settings)
     rows = []
     for load_id, started, dataset, file_name in loads:
         verdict = verdicts[load_id]

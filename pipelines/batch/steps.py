@@ -211,6 +211,8 @@ def publish_step(
             )
         audit.supersede_partition(con, dataset.name, load.partition_key, load.load_id)
         audit.finish_load(con, load.load_id, "published", None, published, quarantined)
+    if settings.warehouse_backend == "ducklake":
+        audit.record_snapshot(con, load.load_id)
     drop_staging(con, table)
     write_index(con, settings)
     return LoadResult(load.load_id, "published", read, published, quarantined)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-AUDIT_COMMAND_MODULES: list[str] = []
+AUDIT_COMMAND_MODULES: list[str] = ["pipelines.commands.audit_desk"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("sql")
     p.add_argument("--out", type=Path, help="write the result to .csv, .parquet or .xlsx")
     p.add_argument("--limit", type=int, default=200, help="rows to print (default 200)")
+    p.add_argument("--as-of-load", metavar="LOAD_ID", default=None,
+                   help="DuckLake: read the lake as it was right after that load")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("docs", help="write the data dictionary (HTML and Markdown)")
@@ -43,12 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from pipelines.audit.desk.as_of import as_of_load
     from pipelines.io.result_files import write_result
     from pipelines.marts.query import run_query
-    from pipelines.warehouse import session
 
     settings = get_settings(args.home)
-    with session(settings, read_only=True) as con:
+    with as_of_load(settings, args.as_of_load) as con:
         rel = run_query(con, settings, args.sql, args.out.parent if args.out else None)
         if args.out:
             console.print(f"wrote {write_result(con, rel, args.out)}")

@@ -35,7 +35,10 @@ def test_verdict_words(status, quarantined, rules, message, word, text) -> None:
 
 def _result(con, load_id: str, rule: str, unexpected: int, success: bool) -> None:
     con.execute(
-        "INSERT INTO audit.validation_result VALUES (?, 's', 't', ?, ?, ?, 10, ?, now())",
+        """INSERT INTO audit.validation_result (load_id, suite, expectation_type, kwargs, rule,
+                                                success, element_count, unexpected_count,
+                                                validated_at)
+           VALUES (?, 's', 't', ?, ?, ?, 10, ?, now())""",
         [load_id, json.dumps({}), rule, success, unexpected],
     )
 
