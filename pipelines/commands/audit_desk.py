@@ -87,7 +87,9 @@ def cmd_file(args: argparse.Namespace) -> int:
     console.print(_table(
         f"Rows refused ({f.quarantined_total}; first {len(f.quarantined)} shown)",
         ["load", "line", "rules", "row"],
-        [[q.load_id, q.line, "; ".join(q.reasons), json.dumps(q.record, default=str)[:120]]
+        [[q.load_id, q.line, "; ".join(q.reasons),
+          json.dumps({k: v for k, v in q.record.items() if k not in ("_line", "load_id")},
+                     default=str)]
          for q in f.quarantined]))
     console.print(_table(
         "Validation results", ["load", "rule", "ok", "checked", "unexpected", "observed", "sample"],
@@ -107,23 +109,25 @@ def cmd_trace(args: argparse.Namespace) -> int:
         t = trace_number(con, settings, args.mart, args.key, args.column)
     key = ", ".join(f"{c} = {v}" for c, v in t.key.items())
     when = f" as of load {args.as_of_load}" if args.as_of_load else ""
-    console.print(f"marts.{t.mart} [{key}] {t.column} = {t.value}{when}")
+    console.print(f"marts.{t.mart} [{key}] {t.column} = {t.value}{when}", soft_wrap=True)
     mark = {True: "adds up", False: "DOES NOT ADD UP", None: "derived"}[t.adds_up]
-    console.print(f"  {t.explanation} ({mark})")
+    console.print(f"  {t.explanation} ({mark})", soft_wrap=True)
     for s in t.steps:
         narrowed = ", ".join(f"{c}: {n} value(s)" for c, n in s.narrowed_by.items()) or "not narrowed"
         loads = f"; {len(s.loads)} load(s)" if s.table.startswith("core.") else ""
-        console.print(f"  {s.read_by} reads {s.table}: {s.rows} row(s) ({narrowed}){loads}")
+        console.print(f"  {s.read_by} reads {s.table}: {s.rows} row(s) ({narrowed}){loads}",
+                      soft_wrap=True)
         if s is t.steps[0] and s.sample and t.adds_up is not None:
             cols = list(s.sample[0])[:8]
             console.print(_table(f"{s.table}: the rows the number is made of", cols,
                                  [[row[c] for c in cols] for row in s.sample]))
-    console.print(_table("Source files", ["load", "dataset", "partition", "status", "file", "sha256",
-                                          "archived at"],
-                         [[f.load_id, f.dataset, f.partition_key, f.status, f.file_name, f.sha256,
-                           f.archive_path] for f in t.files]))
+    console.print(f"Source files ({len(t.files)}):")
+    for f in t.files:
+        console.print(f"  load {f.load_id} {f.dataset} {f.partition_key} ({f.status}): "
+                      f"{f.file_name}\n    sha256 {f.sha256}\n    archived at {f.archive_path}",
+                      soft_wrap=True)
     for limit in t.limits:
-        console.print(f"[yellow]note:[/] {limit}")
+        console.print(f"[yellow]note:[/] {limit}", soft_wrap=True)
     return 0
 
 

@@ -66,3 +66,20 @@ def test_verdicts_come_from_the_load_ledger_and_its_validation(con) -> None:
     assert load_verdicts(con, []) == {}
     with pytest.raises(KeyError, match="no load 'nope'"):
         load_verdict(con, "nope")
+
+
+GX_STATUS = ('<span class="h6" >Status:</span> <i class="fas fa-times text-danger" '
+             'aria-hidden="true"></i> Failed<br><label> Failed Only</label>')
+
+
+def test_run_page_status_says_the_verdict_and_follows_it() -> None:
+    from pipelines.audit.datadocs import verdict_status
+
+    published = verdict_of("a", "published", 3, 2, None)
+    page = verdict_status(GX_STATUS, published)
+    assert "published, 3 rows quarantined (2 rules)</span><br>" in page
+    assert "Failed" not in page and "fa-times" not in page
+    # A page already rewritten follows a later verdict (the load superseded).
+    later = verdict_status(page, verdict_of("a", "superseded", 3, 2, "partition replaced by load b"))
+    assert later.count("konektivitas-verdict") == 1
+    assert "published, 3 rows quarantined (2 rules); superseded (partition replaced by load b)" in later
