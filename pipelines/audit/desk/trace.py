@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 
@@ -180,11 +180,22 @@ def _carried(
 
 def _narrow(source: Model, carried: Filters, target_cols: dict[str, str], target: Model | None) -> Filters:
     narrow: Filters = {}
+    if (target is not None and source.partition == "month" and target.partition == "day"
+            and source.partition_column in carried):
+        # A monthly mart reads the days of its month from a daily one.
+        narrow[target.partition_column] = [
+            d for m in carried[source.partition_column] for d in _days_of(m)]
     for col, values in carried.items():
         matches = matching_columns(source, col, target_cols, target)
         if matches and matches[0] not in narrow:
             narrow[matches[0]] = values
     return narrow
+
+
+def _days_of(month: date) -> list[date]:
+    first = month.replace(day=1)
+    return [first + timedelta(days=i) for i in range(31)
+            if (first + timedelta(days=i)).month == first.month]
 
 
 def _contribution(
