@@ -167,6 +167,7 @@ def write_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
     # Above GX's own content, so the verdicts are what an auditor reads first.
     anchor = "<div class=\"container-fluid" if "<div class=\"container-fluid" in page else "</body>"
     page = page.replace(anchor, run_list_html(con, settings) + anchor, 1)
+    page = verdict_index_table(page, load_verdicts(con))
     # The demo mark from the landing zone: the first mart build records it in the warehouse.
     page = marking.mark_page(page, marking.is_demo(settings, warehouse=False))
     index.write_text(page, encoding="utf-8")
@@ -210,6 +211,29 @@ def verdict_status(page: str, verdict: Verdict) -> str:
               f'{_ICONS[verdict.word]}" aria-hidden="true"></i> {html.escape(verdict.text)}</span>')
     page = _STATUS.sub(lambda m: m[1] + status, page, count=1)
     return page.replace("> Failed Only", "> Rules that refused rows")
+
+
+# GX's own table of runs in the index: one entry per run, as a Python-literal dict in the
+# page's script, with a cross and "Failed" for a load published with rows quarantined.
+_ENTRY = re.compile(r"\{'validation_success': '(?:[^'\\]|\\.)*'(?P<rest>.*?)"
+                    r"'_validation_success_text': '(?:[^'\\]|\\.)*'", re.S)
+_RUN_NAME = re.compile(r"'run_name': 'load-(\w+)'")
+
+
+def verdict_index_table(page: str, verdicts: dict[str, Verdict]) -> str:
+    """The index with each run of GX's table showing its load's verdict."""
+    def entry(m: re.Match[str]) -> str:
+        run = _RUN_NAME.search(m["rest"])
+        verdict = verdicts.get(run[1]) if run else None
+        if verdict is None:
+            return m[0]
+        # Inside a single-quoted literal: no quote or backslash may pass through.
+        text = html.escape(verdict.text, quote=True).replace("\\", "&#92;")
+        cell = (f'<span class="konektivitas-verdict verdict-{verdict.word.replace(" ", "-")}">'
+                f'<i class="fas {_ICONS[verdict.word]}"></i> {text}</span>')
+        return (f"{{'validation_success': '{cell}'{m['rest']}"
+                f"'_validation_success_text': '{text}'")
+    return _ENTRY.sub(entry, page)
 
 
 def write_run_verdicts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:

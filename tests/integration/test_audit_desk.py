@@ -180,6 +180,9 @@ def test_month_report_is_written_offline_and_linked(home, settings) -> None:
     assert "kemendagri_region" in page and builds > 0 and "2026-10-01" in page
     index = (settings.data_docs / "index.html").read_text(encoding="utf-8")
     assert "href='../audit_2026-10.html'" in index
+    # GX's own table of runs says each load's verdict too, never "Failed".
+    assert "'_validation_success_text': 'Failed'" not in index
+    assert "'_validation_success_text': 'published, " in index
 
 
 def test_as_of_load_needs_ducklake(home, con) -> None:

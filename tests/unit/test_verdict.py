@@ -83,3 +83,24 @@ def test_run_page_status_says_the_verdict_and_follows_it() -> None:
     later = verdict_status(page, verdict_of("a", "superseded", 3, 2, "partition replaced by load b"))
     assert later.count("konektivitas-verdict") == 1
     assert "published, 3 rows quarantined (2 rules); superseded (partition replaced by load b)" in later
+
+
+GX_INDEX_ENTRY = (
+    "[{'validation_success': '\\n <span><i class=\"fas fa-times text-danger ge-failed-icon\" >"
+    "</i></span>\\n ', 'run_time': '2026-12-01 00:00:35 UTC', 'run_name': 'load-abc', "
+    "'_table_row_link_path': 'validations/s/load-abc/x/abc.html', "
+    "'_validation_success_text': 'Failed', 'asset_name': 's'}]")
+
+
+def test_index_table_says_the_verdict() -> None:
+    from pipelines.audit.datadocs import verdict_index_table
+
+    rejected = verdict_of("abc", "rejected", None, 0, "k.csv: it's not 'UTF-8' \\ at all", "k.csv")
+    page = verdict_index_table(GX_INDEX_ENTRY, {"abc": rejected})
+    assert "Failed" not in page and "fa-times text-danger\"></i> rejected: it&#x27;s not" in page
+    assert "'_validation_success_text': 'rejected: it&#x27;s not &#x27;UTF-8&#x27; &#92; at all'" in page
+    # The literal still parses: no quote or backslash of the message breaks out of it.
+    import ast
+    (entry,) = ast.literal_eval(page)
+    assert entry["run_name"] == "load-abc" and entry["asset_name"] == "s"
+    assert verdict_index_table(GX_INDEX_ENTRY, {}) == GX_INDEX_ENTRY
