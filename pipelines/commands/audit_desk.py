@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 
 from rich.table import Table
 
-from pipelines.commands.common import add_home, console, parse_date
+from pipelines.commands.common import add_home, console, parse_date, parse_month
 from pipelines.settings import get_settings
-
-
-def _month(text: str) -> date:
-    return date.fromisoformat(text + "-01")
 
 
 def register(audit_sub: argparse._SubParsersAction) -> None:
@@ -41,7 +36,7 @@ def register(audit_sub: argparse._SubParsersAction) -> None:
 
     p = audit_sub.add_parser("month", help="a month's inputs, validation and builds: HTML report")
     add_home(p)
-    p.add_argument("month", type=_month, help="YYYY-MM")
+    p.add_argument("month", type=parse_month, help="YYYY-MM")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_month)
 

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from rich.table import Table
 
-from pipelines.commands.common import add_home, console
+from pipelines.commands.common import add_home, console, parse_month
 from pipelines.settings import get_settings
-
-
-def _month(text: str) -> date:
-    return date.fromisoformat(text + "-01")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,13 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("export", help="write a month's publication set (CSV, Parquet, XLSX)")
     add_home(p)
-    p.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    p.add_argument("--month", type=parse_month, required=True, help="YYYY-MM")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("report", help="write the monthly HTML report (Bahasa Indonesia / English)")
     add_home(p)
-    p.add_argument("--month", type=_month, default=None, help="YYYY-MM (default: latest)")
+    p.add_argument("--month", type=parse_month, default=None, help="YYYY-MM (default: latest)")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_report)
 
