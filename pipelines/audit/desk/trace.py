@@ -295,13 +295,17 @@ def _show_key(key: dict[str, object]) -> str:
 def month_lineage_loads(
     con: duckdb.DuckDBPyConnection, settings: Settings, month: date,
 ) -> tuple[list[str], set[str]]:
-    """(the month-partitioned marts holding the month, the loads whose core rows they read)."""
+    """(the marts holding the month, the loads whose core rows they read): the
+    month-partitioned marts, and the others whose grain has a month (partner_sla_monthly)."""
     models = discover(settings)
     marts, loads = [], set()
     for model in models.values():
-        if model.partition != "month" or not columns_of(con, model.qualified):
+        types = columns_of(con, model.qualified)
+        month_col = model.partition_column if model.partition == "month" else next(
+            (c for c in model.grain if c.startswith("month") and types.get(c) == "DATE"), None)
+        if month_col is None or not types:
             continue
-        filters = {model.partition_column: [month]}
+        filters = {month_col: [month]}
         cond, params = _cond(filters)
         (n,) = con.execute(f"SELECT count(*) FROM {model.qualified} WHERE {cond}", params).fetchone()
         if not n:
