@@ -100,6 +100,14 @@ def test_file_shows_where_rows_went_and_the_refused_rows(home, con, settings) ->
     assert "Data Docs for load" in out.stdout
 
 
+def test_an_unknown_file_or_mart_is_named(home) -> None:
+    out = _cli("audit", "file", "landing/towers/kpi/1999-01-01.csv", home=home)
+    assert out.returncode == 1
+    assert "landing/towers/kpi/1999-01-01.csv: no such file here" in " ".join(out.stdout.split())
+    out = _cli("audit", "trace", "no_such_mart", "x", "y", home=home)
+    assert out.returncode == 1 and "no mart 'no_such_mart': one of" in out.stdout
+
+
 def test_validation_history_is_queryable(con) -> None:
     rows = con.execute(
         """SELECT expectation_type, unexpected_count, observed_value, unexpected_sample, run_id,
