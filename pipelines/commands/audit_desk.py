@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from rich.table import Table
@@ -113,7 +114,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
         console.print(f"  {s.read_by} reads {s.table}: {s.rows} row(s) ({narrowed}){loads}",
                       soft_wrap=True)
         if s is t.steps[0] and s.sample and t.adds_up is not None:
-            cols = list(s.sample[0])[:8]
+            # What names each row, and what the explanation counts or sums.
+            cols = [c for c in s.sample[0] if c.endswith(("_code", "_id", "_name"))
+                    or re.search(rf"\b{re.escape(c)}\b", t.explanation)][:10]
             console.print(_table(f"{s.table}: the rows the number is made of", cols,
                                  [[row[c] for c in cols] for row in s.sample]))
     console.print(f"Source files ({len(t.files)}):")
