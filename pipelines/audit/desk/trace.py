@@ -231,7 +231,9 @@ def _narrowings(model: Model, filters: Filters, cols: dict[str, str], up: Model)
     """Every way the mart's key can narrow the upstream rows, most direct first."""
     options = [(c, matching_columns(model, c, cols, up)) for c in filters]
     options = [(c, m) for c, m in options if m]
-    return [{t: filters[c] for (c, _), t in zip(options, choice, strict=True)}
+    days = _narrow(model, {c: v for c, v in filters.items() if c == model.partition_column},
+                   cols, up) if model.partition == "month" and up.partition == "day" else {}
+    return [{**days, **{t: filters[c] for (c, _), t in zip(options, choice, strict=True)}}
             for choice in itertools.product(*(m for _, m in options))]
 
 
@@ -284,6 +286,8 @@ def _q(col: str) -> str:
 
 def _show(v: object) -> str:
     if isinstance(v, list):
+        if len(v) > 1 and all(isinstance(x, date) for x in v):
+            return f"{min(v)}..{max(v)}"
         return _show(v[0]) if len(v) == 1 else f"{len(v)} values"
     return str(v)
 
