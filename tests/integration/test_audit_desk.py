@@ -161,6 +161,18 @@ def test_trace_works_for_every_mart(con, settings) -> None:
         assert t.adds_up is not False, (model.name, t.explanation)
 
 
+def test_a_monthly_sum_over_days_adds_up_the_month_only(con, settings) -> None:
+    tower, days = con.execute(
+        """SELECT tower_id, count(*) FROM marts.tower_availability_daily
+           WHERE kpi_date < DATE '2026-10-01' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1""").fetchone()
+    t = trace_number(con, settings, "tower_availability_monthly", f"2026-09,{tower}",
+                     "tower_downtime_minutes")
+    assert t.adds_up is True
+    daily = t.steps[0]
+    assert daily.table == "marts.tower_availability_daily" and daily.rows == days
+    assert all(r["kpi_date"].month == 9 and r["tower_id"] == tower for r in daily.sample)
+
+
 def test_trace_names_a_bad_key(con, settings) -> None:
     with pytest.raises(ValueError, match=r"grain is \(month_date, district_code\)"):
         trace_number(con, settings, "district_connectivity_monthly", "64.02.19", "villages_total")
