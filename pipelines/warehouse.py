@@ -56,9 +56,19 @@ class MigrationsPending(RuntimeError):
     """The warehouse is behind its migrations: `konektivitas migrate` brings it up to date."""
 
 
-def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. Writing needs it migrated: else MigrationsPending."""
-    con = _open(settings, read_only)
+def connect(
+    settings: Settings, read_only: bool = False, snapshot: int | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. Writing needs it migrated: else MigrationsPending.
+
+    `snapshot`: on DuckLake, open the lake as it was at that snapshot (read-only).
+    """
+    if snapshot is not None and settings.warehouse_backend != "ducklake":
+        raise ValueError(
+            f"reading the warehouse as of a snapshot needs DuckLake (KONEKTIVITAS_WAREHOUSE="
+            f"ducklake); this warehouse is a DuckDB file ({settings.warehouse_path}), which "
+            "keeps no history")
+    con = _open(settings, read_only or snapshot is not None, snapshot)
     if not read_only:
         pending = pending_migrations(con, settings.warehouse_dir / "migrations")
         if pending:
@@ -82,12 +92,16 @@ def migrate_warehouse(settings: Settings) -> list[str]:
         con.close()
 
 
-def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _open(
+    settings: Settings, read_only: bool, snapshot: int | None = None,
+) -> duckdb.DuckDBPyConnection:
     if settings.warehouse_backend == "ducklake":
         con = duckdb.connect(config=_config())
         con.execute("LOAD ducklake; LOAD postgres")
         options = ([f"DATA_PATH {quote_literal(settings.ducklake_data_path)}"]
                    if settings.ducklake_data_path else [])
+        if snapshot is not None:
+            options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
         if read_only:
             options.append("READ_ONLY")
         opts = f" ({', '.join(options)})" if options else ""
@@ -130,8 +144,10 @@ def _busy(settings: Settings, read_only: bool, exc: duckdb.IOException) -> Wareh
 
 
 @contextmanager
-def session(settings: Settings, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(settings, read_only=read_only)
+def session(
+    settings: Settings, read_only: bool = False, snapshot: int | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(settings, read_only=read_only, snapshot=snapshot)
     try:
         yield con
     finally:

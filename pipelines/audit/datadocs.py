@@ -5,14 +5,16 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from pipelines.audit.docs_assets import localise_site
-from pipelines.audit.verdict import load_verdicts
+from pipelines.audit.verdict import Verdict, load_verdicts
 from pipelines.demo import marking
 from pipelines.settings import Settings
 
@@ -28,6 +30,11 @@ class ExpectationOutcome:
     element_count: int
     unexpected_count: int
     sample: list[Any]
+
+    @property
+    def observed_value(self) -> int | None:
+        """What GX reports as observed: the unexpected rows of a row-set rule; None otherwise."""
+        return self.unexpected_count if self.expectation_type.startswith("unexpected") else None
 
 
 def _context(settings: Settings):  # -> FileDataContext (GX imports are slow: keep them lazy)
@@ -50,6 +57,11 @@ def _context(settings: Settings):  # -> FileDataContext (GX imports are slow: ke
         ctx.variables.save()
         ctx = gx.get_context(mode="file", project_root_dir=str(settings.gx_root))
     return ctx
+
+
+def run_name(load_id: str) -> str:
+    """The validation run of a load, as GX names it and its Data Docs folder."""
+    return f"load-{load_id}"
 
 
 def record_validation(
@@ -87,13 +99,12 @@ def record_validation(
                     "unexpected_percent": pct,
                     "partial_unexpected_list": out.sample,
                     "missing_count": 0,
-                    "observed_value": out.unexpected_count if cfg.type.startswith("unexpected")
-                    else None,
+                    "observed_value": out.observed_value,
                 },
             )
         )
     ok = sum(r.success for r in results)
-    run_id = RunIdentifier(run_name=f"load-{load_id}")
+    run_id = RunIdentifier(run_name=run_name(load_id))
     validation = ExpectationSuiteValidationResult(
         success=ok == len(results),
         results=results,
@@ -149,12 +160,14 @@ def write_index(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
     if not index.exists():
         return str(index)
     localise_site(settings.data_docs)
+    write_run_verdicts(con, settings)
     page = index.read_text(encoding="utf-8")
     if _START in page:
         page = page[: page.index(_START)] + page[page.index(_END) + len(_END):]
     # Above GX's own content, so the verdicts are what an auditor reads first.
     anchor = "<div class=\"container-fluid" if "<div class=\"container-fluid" in page else "</body>"
     page = page.replace(anchor, run_list_html(con, settings) + anchor, 1)
+    page = verdict_index_table(page, load_verdicts(con))
     # The demo mark from the landing zone: the first mart build records it in the warehouse.
     page = marking.mark_page(page, marking.is_demo(settings, warehouse=False))
     index.write_text(page, encoding="utf-8")
@@ -166,13 +179,85 @@ def _append_run(settings: Settings, entry: dict[str, Any]) -> None:
         fh.write(json.dumps(entry) + "\n")
 
 
-def _pages_by_load(settings: Settings) -> dict[str, str]:
-    """The Data Docs page of each validated load (its latest validation run)."""
+def _runs(settings: Settings) -> list[dict[str, Any]]:
+    """Every validation run recorded, oldest first."""
     runs_path = settings.gx_root / "runs.jsonl"
     if not runs_path.exists():
-        return {}
+        return []
     runs = [json.loads(line) for line in runs_path.read_text(encoding="utf-8").splitlines()]
-    return {r["load_id"]: r["page"] for r in sorted(runs, key=lambda r: r["validated_at"])}
+    return sorted(runs, key=lambda r: r["validated_at"])
+
+
+def pages_by_load(settings: Settings) -> dict[str, str]:
+    """The Data Docs page of each validated load (its latest validation run)."""
+    return {r["load_id"]: r["page"] for r in _runs(settings)}
+
+
+# GX heads each run page "Status: <cross> Failed" when any rule refused a row. Every run
+# page, old and new, gets the load's verdict there instead; pages already showing their
+# verdict (and not rebuilt since) are left alone.
+_STATUS = re.compile(
+    r'(<span class="h6" >Status:</span> )(?:<i class="fas [^"]*" aria-hidden="true"></i> '
+    r'(?:Failed|Succeeded)|<span class="konektivitas-verdict[^"]*">.*?</span>)')
+_ICONS = {"passed": "fa-check-circle text-success", "published": "fa-check-circle text-warning",
+          "rejected": "fa-times text-danger", "not published": "fa-minus-circle text-secondary",
+          "in progress": "fa-hourglass-half text-secondary"}
+
+
+def verdict_status(page: str, verdict: Verdict) -> str:
+    """The run page with its status line saying the load's verdict."""
+    cls = verdict.word.replace(" ", "-")
+    status = (f'<span class="konektivitas-verdict verdict-{cls}"><i class="fas '
+              f'{_ICONS[verdict.word]}" aria-hidden="true"></i> {html.escape(verdict.text)}</span>')
+    page = _STATUS.sub(lambda m: m[1] + status, page, count=1)
+    return page.replace("> Failed Only", "> Rules that refused rows")
+
+
+# GX's own table of runs in the index: one entry per run, as a Python-literal dict in the
+# page's script, with a cross and "Failed" for a load published with rows quarantined.
+_ENTRY = re.compile(r"\{'validation_success': '(?:[^'\\]|\\.)*'(?P<rest>.*?)"
+                    r"'_validation_success_text': '(?:[^'\\]|\\.)*'", re.S)
+_RUN_NAME = re.compile(r"'run_name': 'load-(\w+)'")
+
+
+def verdict_index_table(page: str, verdicts: dict[str, Verdict]) -> str:
+    """The index with each run of GX's table showing its load's verdict."""
+    def entry(m: re.Match[str]) -> str:
+        run = _RUN_NAME.search(m["rest"])
+        verdict = verdicts.get(run[1]) if run else None
+        if verdict is None:
+            return m[0]
+        # Inside a single-quoted literal: no quote or backslash may pass through.
+        text = html.escape(verdict.text, quote=True).replace("\\", "&#92;")
+        cell = (f'<span class="konektivitas-verdict verdict-{verdict.word.replace(" ", "-")}">'
+                f'<i class="fas {_ICONS[verdict.word]}"></i> {text}</span>')
+        return (f"{{'validation_success': '{cell}'{m['rest']}"
+                f"'_validation_success_text': '{text}'")
+    return _ENTRY.sub(entry, page)
+
+
+def write_run_verdicts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:
+    """Put each load's verdict on its run pages; returns the pages rewritten."""
+    runs = [r for r in _runs(settings) if r.get("page")]
+    verdicts = load_verdicts(con, sorted({r["load_id"] for r in runs}))
+    state_path = settings.gx_root / "verdict_pages.json"
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+    written = []
+    for run in runs:
+        path, verdict = settings.data_docs / run["page"], verdicts.get(run["load_id"])
+        if verdict is None or not path.exists():
+            continue
+        if state.get(run["page"]) == [verdict.text, path.stat().st_mtime_ns]:
+            continue
+        text = path.read_text(encoding="utf-8")
+        new = verdict_status(text, verdict)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            written.append(path)
+        state[run["page"]] = [verdict.text, path.stat().st_mtime_ns]
+    if written or not state_path.exists():
+        state_path.write_text(json.dumps(state), encoding="utf-8")
+    return written
 
 
 def run_list_html(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
@@ -183,7 +268,7 @@ def run_list_html(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
            FROM audit.load ORDER BY started_at DESC, load_id"""
     ).fetchall()
     verdicts = load_verdicts(con)
-    pages = _pages_by_load(settings)
+    pages = pages_by_load(settings)
     rows = []
     for load_id, started, dataset, file_name in loads:
         verdict = verdicts[load_id]
@@ -201,10 +286,21 @@ def run_list_html(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
         "<p>A load published with some rows quarantined is normal: those rows wait in "
         "audit.quarantine with their reasons. GX's table below marks such a run with a cross "
         "because a rule refused a row; the verdict here says what became of the load.</p>"
-        "<table class='table table-sm table-bordered'><thead><tr><th>started (UTC)</th>"
+        + audit_reports_html(settings)
+        + "<table class='table table-sm table-bordered'><thead><tr><th>started (UTC)</th>"
         "<th>dataset</th><th>file</th><th>verdict</th><th>validation</th></tr></thead><tbody>"
         + "".join(rows) + f"</tbody></table></section>{_END}"
     )
+
+
+def audit_reports_html(settings: Settings) -> str:
+    """Links to the monthly audit reports (`konektivitas audit month`), newest first."""
+    reports = sorted(settings.reports.glob("audit_*.html"), reverse=True)
+    if not reports:
+        return ""
+    links = "".join(f"<li><a href='../{html.escape(p.name)}'>{html.escape(p.stem)}</a></li>"
+                    for p in reports)
+    return f"<h3>Monthly audit reports</h3><ul id='konektivitas-audit-reports'>{links}</ul>"
 
 
 def _without_ids(suite: dict[str, Any]) -> dict[str, Any]:

@@ -197,3 +197,11 @@ def record_unrecognised(con: duckdb.DuckDBPyConnection, files: list[tuple[str, s
     if files:
         con.executemany(
             "INSERT INTO audit.unrecognised_file VALUES (?, ?, now()::TIMESTAMP)", files)
+
+
+def record_snapshot(con: duckdb.DuckDBPyConnection, load_id: str) -> int:
+    """On DuckLake: note the lake's snapshot right after the load's publish committed, so the
+    lake can be read as it was then. Returns the snapshot id."""
+    (snapshot,) = con.execute("SELECT id FROM current_snapshot()").fetchone()
+    con.execute("INSERT INTO audit.load_snapshot VALUES (?, ?, now())", [load_id, snapshot])
+    return snapshot

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import duckdb
@@ -103,13 +104,16 @@ def record_outcomes(
     con: duckdb.DuckDBPyConnection, load_id: str, suite: str,
     outcomes: list[datadocs.ExpectationOutcome],
 ) -> None:
-    import json
-
+    """One row per expectation: what Data Docs shows, queryable without them."""
     con.executemany(
-        """INSERT INTO audit.validation_result VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())""",
+        """INSERT INTO audit.validation_result
+               (load_id, suite, expectation_type, kwargs, rule, success, element_count,
+                unexpected_count, validated_at, observed_value, unexpected_sample, run_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?)""",
         [
             [load_id, suite, o.expectation_type, json.dumps(o.kwargs, default=str), o.rule,
-             o.success, o.element_count, o.unexpected_count]
+             o.success, o.element_count, o.unexpected_count, json.dumps(o.observed_value),
+             json.dumps(o.sample, default=str), datadocs.run_name(load_id)]
             for o in outcomes
         ],
     )

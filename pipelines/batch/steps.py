@@ -241,6 +241,8 @@ def publish_step(
             )
         audit.supersede_partition(con, dataset.name, load.partition_key, load.load_id)
         audit.finish_load(con, load.load_id, "published", None, published, quarantined)
+    if settings.warehouse_backend == "ducklake":
+        audit.record_snapshot(con, load.load_id)
     # Core rows and the load's verdict commit together: the one window left is between
     # that commit and the clean-up (staging, the Data Docs index).
     fault_point(settings, "after-publish", dataset.name)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import argparse
 import importlib
 
-AUDIT_COMMAND_MODULES: list[str] = ["pipelines.commands.audit_integrity"]
+AUDIT_COMMAND_MODULES: list[str] = [
+    "pipelines.commands.audit_desk",
+    "pipelines.commands.audit_integrity",
+]
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -19,3 +19,8 @@ def add_home(p: argparse.ArgumentParser) -> None:
 
 def parse_date(text: str) -> date:
     return date.fromisoformat(text)
+
+
+def parse_month(text: str) -> date:
+    """YYYY-MM as the month's first day."""
+    return date.fromisoformat(text + "-01")

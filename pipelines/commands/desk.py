@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from rich.table import Table
 
-from pipelines.commands.common import add_home, console
+from pipelines.commands.common import add_home, console, parse_month
 from pipelines.settings import get_settings
-
-
-def _month(text: str) -> date:
-    return date.fromisoformat(text + "-01")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("sql")
     p.add_argument("--out", type=Path, help="write the result to .csv, .parquet or .xlsx")
     p.add_argument("--limit", type=int, default=200, help="rows to print (default 200)")
+    p.add_argument("--as-of-load", metavar="LOAD_ID", default=None,
+                   help="DuckLake: read the lake as it was right after that load")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("docs", help="write the data dictionary (HTML and Markdown)")
@@ -31,24 +28,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("export", help="write a month's publication set (CSV, Parquet, XLSX)")
     add_home(p)
-    p.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    p.add_argument("--month", type=parse_month, required=True, help="YYYY-MM")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("report", help="write the monthly HTML report (Bahasa Indonesia / English)")
     add_home(p)
-    p.add_argument("--month", type=_month, default=None, help="YYYY-MM (default: latest)")
+    p.add_argument("--month", type=parse_month, default=None, help="YYYY-MM (default: latest)")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_report)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from pipelines.audit.desk.as_of import as_of_load
     from pipelines.io.result_files import write_result
     from pipelines.marts.query import run_query
-    from pipelines.warehouse import session
 
     settings = get_settings(args.home)
-    with session(settings, read_only=True) as con:
+    with as_of_load(settings, args.as_of_load) as con:
         rel = run_query(con, settings, args.sql, args.out.parent if args.out else None)
         if args.out:
             console.print(f"wrote {write_result(con, rel, args.out)}")

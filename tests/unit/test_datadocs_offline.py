@@ -111,6 +111,11 @@ def test_data_docs_open_offline_with_bootstrap_and_verdicts(con, settings, tmp_p
         if quarantined.load_id in link
     ]
     assert not re.search(r"""<(script|link)[^>]*(src|href)=["']?(https?:)?//""", text)
+    # The run page says the load's verdict where GX wrote "Status: Failed".
+    run_text = run_page.read_text(encoding="utf-8")
+    assert "Status:</span> <span class=\"konektivitas-verdict verdict-published\">" in run_text
+    assert "published, 1 row quarantined (1 rule)</span>" in run_text
+    assert not re.search(r"\bFailed\b", run_text)
 
     out = tmp_path / "screenshots"
     out.mkdir()

@@ -35,7 +35,10 @@ def test_verdict_words(status, quarantined, rules, message, word, text) -> None:
 
 def _result(con, load_id: str, rule: str, unexpected: int, success: bool) -> None:
     con.execute(
-        "INSERT INTO audit.validation_result VALUES (?, 's', 't', ?, ?, ?, 10, ?, now())",
+        """INSERT INTO audit.validation_result (load_id, suite, expectation_type, kwargs, rule,
+                                                success, element_count, unexpected_count,
+                                                validated_at)
+           VALUES (?, 's', 't', ?, ?, ?, 10, ?, now())""",
         [load_id, json.dumps({}), rule, success, unexpected],
     )
 
@@ -63,3 +66,41 @@ def test_verdicts_come_from_the_load_ledger_and_its_validation(con) -> None:
     assert load_verdicts(con, []) == {}
     with pytest.raises(KeyError, match="no load 'nope'"):
         load_verdict(con, "nope")
+
+
+GX_STATUS = ('<span class="h6" >Status:</span> <i class="fas fa-times text-danger" '
+             'aria-hidden="true"></i> Failed<br><label> Failed Only</label>')
+
+
+def test_run_page_status_says_the_verdict_and_follows_it() -> None:
+    from pipelines.audit.datadocs import verdict_status
+
+    published = verdict_of("a", "published", 3, 2, None)
+    page = verdict_status(GX_STATUS, published)
+    assert "published, 3 rows quarantined (2 rules)</span><br>" in page
+    assert "Failed" not in page and "fa-times" not in page
+    # A page already rewritten follows a later verdict (the load superseded).
+    later = verdict_status(page, verdict_of("a", "superseded", 3, 2, "partition replaced by load b"))
+    assert later.count("konektivitas-verdict") == 1
+    assert "published, 3 rows quarantined (2 rules); superseded (partition replaced by load b)" in later
+
+
+GX_INDEX_ENTRY = (
+    "[{'validation_success': '\\n <span><i class=\"fas fa-times text-danger ge-failed-icon\" >"
+    "</i></span>\\n ', 'run_time': '2026-12-01 00:00:35 UTC', 'run_name': 'load-abc', "
+    "'_table_row_link_path': 'validations/s/load-abc/x/abc.html', "
+    "'_validation_success_text': 'Failed', 'asset_name': 's'}]")
+
+
+def test_index_table_says_the_verdict() -> None:
+    from pipelines.audit.datadocs import verdict_index_table
+
+    rejected = verdict_of("abc", "rejected", None, 0, "k.csv: it's not 'UTF-8' \\ at all", "k.csv")
+    page = verdict_index_table(GX_INDEX_ENTRY, {"abc": rejected})
+    assert "Failed" not in page and "fa-times text-danger\"></i> rejected: it&#x27;s not" in page
+    assert "'_validation_success_text': 'rejected: it&#x27;s not &#x27;UTF-8&#x27; &#92; at all'" in page
+    # The literal still parses: no quote or backslash of the message breaks out of it.
+    import ast
+    (entry,) = ast.literal_eval(page)
+    assert entry["run_name"] == "load-abc" and entry["asset_name"] == "s"
+    assert verdict_index_table(GX_INDEX_ENTRY, {}) == GX_INDEX_ENTRY
