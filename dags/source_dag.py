@@ -1,6 +1,7 @@
 """A source DAG's tasks (pipelines.batch.sources), what Airflow makes of pipelines' errors."""
 
 import contextlib
+from datetime import timedelta
 
 from airflow.sdk import PokeReturnValue, TaskGroup, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
@@ -42,9 +43,20 @@ def wait_and_list(source: str, kind: str, name: str, data=None, connection_id=No
     return PokeReturnValue(is_done=items is not None, xcom_value=items)
 
 
+def fetch_task(dag_id: str):
+    """The source's pull into landing/ (skipped when its Connection is not configured); a
+    broken transfer is retried, each try starting the file afresh."""
+    pull = SOURCES[dag_id].pull
+    first = (wait_and_list if pull.wait else step).override(
+        task_id="fetch", retries=2, retry_delay=timedelta(minutes=2))
+    return first(dag_id, None, "fetch", connection_id=pull.connection)
+
+
 def source_tasks(dag_id: str) -> None:
-    """In a @dag: per delivery kind a group of STEPS, in the order kinds need, then after-steps."""
+    """In a @dag: the source's fetch when it has one, then per delivery kind a group of
+    STEPS, in the order kinds need, then after-steps."""
     source, groups = SOURCES[dag_id], {}
+    fetched = fetch_task(dag_id) if source.pull else None
     for d in source.deliveries:
         with TaskGroup(d.kind) as groups[d.kind]:
             first = (wait_and_list if d.wait else step).override(  # a rejection stops no kind
@@ -55,6 +67,8 @@ def source_tasks(dag_id: str) -> None:
                 data = step.override(task_id=name, outlets=out)(dag_id, d.kind, name, data)
         for need in d.needs:
             groups[need] >> groups[d.kind]
+        if fetched is not None:  # every list waits for it; its skip or failure stops none
+            fetched >> groups[d.kind]
     for a in source.after:
         out = [getattr(assets, n) for n in a.outlets]
         list(groups.values()) >> step.override(task_id=a.task_id, outlets=out)(dag_id, None, a.task_id)
