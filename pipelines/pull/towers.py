@@ -38,6 +38,7 @@ from pipelines.towers.files import files_landed, kind_key, outside_days
 
 Con = duckdb.DuckDBPyConnection
 REMOTE = "noc_sftp"  # the Airflow Connection, and audit.remote_fetch.remote
+ENV_CONN = "AIRFLOW_CONN_NOC_SFTP"  # its environment form, as the demo sets it
 KINDS = ("inventory", "kpi", "events")
 SIDECARS = (".done", ".sha256")
 
