@@ -1,9 +1,8 @@
 """A source DAG's tasks (pipelines.batch.sources), what Airflow makes of pipelines' errors."""
 
 import contextlib
-from datetime import timedelta
 
-from airflow.sdk import PokeReturnValue, TaskGroup, task
+from airflow.sdk import BaseHook, PokeReturnValue, TaskGroup, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
 
 import pipelines.assets as assets
@@ -13,8 +12,6 @@ POOL = "duckdb_writer"  # DuckDB has one writer: every task that opens the wareh
 
 
 def _work(source: str, kind: str | None, name: str, data, connection_id, context: dict):
-    from airflow.sdk import BaseHook
-
     from pipelines.batch import errors, run
     from pipelines.settings import get_settings
 
@@ -39,24 +36,15 @@ def step(source: str, kind: str | None, name: str, data=None, connection_id=None
 
 @task.sensor(pool=POOL, poke_interval=600, timeout=48 * 3600, mode="reschedule")  # 48 h: backstop
 def wait_and_list(source: str, kind: str, name: str, data=None, connection_id=None, **context):
-    items = _work(source, kind, name, data, connection_id, context)
+    items = _work(source, kind, name, data, connection_id, context)  # fetch: True once done
     return PokeReturnValue(is_done=items is not None, xcom_value=items)
 
 
-def fetch_task(dag_id: str):
-    """The source's pull into landing/ (skipped when its Connection is not configured); a
-    broken transfer is retried, each try starting the file afresh."""
-    pull = SOURCES[dag_id].pull
-    first = (wait_and_list if pull.wait else step).override(
-        task_id="fetch", retries=2, retry_delay=timedelta(minutes=2))
-    return first(dag_id, None, "fetch", connection_id=pull.connection)
-
-
 def source_tasks(dag_id: str) -> None:
-    """In a @dag: the source's fetch when it has one, then per delivery kind a group of
-    STEPS, in the order kinds need, then after-steps."""
-    source, groups = SOURCES[dag_id], {}
-    fetched = fetch_task(dag_id) if source.pull else None
+    """In a @dag: the fetch into landing/, per delivery kind a group of STEPS, after-steps."""
+    source, groups, p = SOURCES[dag_id], {}, SOURCES[dag_id].pull
+    fetch = p and (wait_and_list if p.wait else step).override(  # skipped without its Connection
+        task_id="fetch", retries=2)(dag_id, None, "fetch", connection_id=p.connection)
     for d in source.deliveries:
         with TaskGroup(d.kind) as groups[d.kind]:
             first = (wait_and_list if d.wait else step).override(  # a rejection stops no kind
@@ -65,10 +53,8 @@ def source_tasks(dag_id: str) -> None:
             for name in STEPS[1:]:
                 out = [getattr(assets, a) for a in d.outlets] if name == "publish" else []
                 data = step.override(task_id=name, outlets=out)(dag_id, d.kind, name, data)
-        for need in d.needs:
-            groups[need] >> groups[d.kind]
-        if fetched is not None:  # every list waits for it; its skip or failure stops none
-            fetched >> groups[d.kind]
+        for up in [groups[need] for need in d.needs] + ([fetch] if fetch else []):
+            up >> groups[d.kind]  # a skipped or failed fetch stops no list (all_done)
     for a in source.after:
         out = [getattr(assets, n) for n in a.outlets]
         list(groups.values()) >> step.override(task_id=a.task_id, outlets=out)(dag_id, None, a.task_id)
