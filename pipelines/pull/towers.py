@@ -29,7 +29,6 @@ import asyncssh
 import duckdb
 
 from pipelines.audit.records import published_load_of
-from pipelines.io.archive import sha256_of
 from pipelines.pull import ledger, sftp
 from pipelines.pull.landing_files import land, temporary
 from pipelines.pull.ledger import Seen
@@ -112,11 +111,10 @@ async def _take(con: Con, settings: Settings, client: asyncssh.SFTPClient, kind:
                                        "the same at two looks: taken on a later one")
     with temporary(settings, f.name) as tmp:
         try:
-            await sftp.download(client, f.path, tmp)
+            got = await sftp.download(client, f.path, tmp)
         except sftp.SftpError as exc:
             seen("failed", message=str(exc))
             raise
-        got = sha256_of(tmp)
         if announced is not None and got != announced:
             return seen("rejected", got, message=(
                 f"{f.path}: its bytes have sha256 {got}, its .sha256 sidecar says "
