@@ -114,3 +114,21 @@ def test_a_broken_index_is_a_clear_recorded_failure_and_lands_nothing(con, setti
     server.raw_index = None  # the portal is back: the retry takes both editions
     assert [s.outcome for s in pull.fetch_editions(con, settings, connection(server))] == \
         ["fetched", "fetched"]
+
+
+def test_bps_files_and_village_attributes_may_come_from_the_same_index():
+    sha = "a" * 64
+    index = (b'{"editions": ['
+             b'{"kind": "bps", "effective_date": "2018-06-30", "url": "mfd/bps_6403.csv", "sha256": "' + sha.encode() + b'"},'
+             b'{"kind": "attributes", "effective_date": "2026-01-01", "url": "/attr/2026.csv", "sha256": "' + sha.encode() + b'"},'
+             b'{"effective_date": "2025-07-01", "url": "https://cdn.example/k.csv", "sha256": "' + sha.upper().encode() + b'"}]}')
+    editions = pull.parse_index(index, "https://portal.example/api/index.json")
+    assert [(e.kind, e.url, e.landing_path()) for e in editions] == [
+        ("bps", "https://portal.example/api/mfd/bps_6403.csv", "registry/bps/2018-06-30/bps_6403.csv"),
+        ("attributes", "https://portal.example/attr/2026.csv", "registry/attributes/2026.csv"),
+        ("kemendagri", "https://cdn.example/k.csv", "registry/kemendagri/2025-07-01.csv"),
+    ]
+    with pytest.raises(pull.PortalError, match="edition 1: its file name .* is not a plain"):
+        pull.parse_index(index.replace(b"mfd/bps_6403.csv", b"mfd/.."), "https://p/index.json")
+    with pytest.raises(pull.PortalError, match="edition 2: kind 'towers'"):
+        pull.parse_index(index.replace(b'"attributes"', b'"towers"'), "https://p/index.json")
