@@ -38,13 +38,15 @@ def step(source: str, kind: str | None, name: str, data=None, connection_id=None
 
 @task.sensor(pool=POOL, poke_interval=600, timeout=48 * 3600, mode="reschedule")  # 48 h: backstop
 def wait_and_list(source: str, kind: str, name: str, data=None, connection_id=None, **context):
-    items = _work(source, kind, name, data, connection_id, context)
+    items = _work(source, kind, name, data, connection_id, context)  # fetch: True once done
     return PokeReturnValue(is_done=items is not None, xcom_value=items)
 
 
 def source_tasks(dag_id: str) -> None:
-    """In a @dag: per delivery kind a group of STEPS, in the order kinds need, then after-steps."""
-    source, groups = SOURCES[dag_id], {}
+    """In a @dag: the fetch into landing/, per delivery kind a group of STEPS, after-steps."""
+    source, groups, p = SOURCES[dag_id], {}, SOURCES[dag_id].pull
+    fetch = p and (wait_and_list if p.wait else step).override(  # skipped without its Connection
+        task_id="fetch", retries=2)(dag_id, None, "fetch", connection_id=p.connection)
     for d in source.deliveries:
         with TaskGroup(d.kind) as groups[d.kind]:
             first = (wait_and_list if d.wait else step).override(  # a rejection stops no kind
@@ -53,8 +55,8 @@ def source_tasks(dag_id: str) -> None:
             for name in STEPS[1:]:
                 out = [getattr(assets, a) for a in d.outlets] if name == "publish" else []
                 data = step.override(task_id=name, outlets=out)(dag_id, d.kind, name, data)
-        for need in d.needs:
-            groups[need] >> groups[d.kind]
+        for up in [groups[need] for need in d.needs] + ([fetch] if fetch else []):
+            up >> groups[d.kind]  # a skipped or failed fetch stops no list (all_done)
     for a in source.after:
         out = [getattr(assets, n) for n in a.outlets]
         list(groups.values()) >> step.override(task_id=a.task_id, outlets=out)(dag_id, None, a.task_id)

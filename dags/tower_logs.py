@@ -1,7 +1,11 @@
 """
 ### Tower logs
 
-One run per local (WITA) day, one task group per kind: `inventory` (the snapshots in force),
+One run per local (WITA) day. First `fetch`, when the Airflow Connection `noc_sftp` is
+configured: a sensor (reschedule mode) that fetches the day's files from the NOC's SFTP
+server into the landing zone, each complete file once (`audit.remote_fetch`; remote layout
+and rules: docs/sources.md section 5a); without the Connection it is skipped and files
+dropped into the landing zone load as ever. Then one task group per kind: `inventory` (the snapshots in force),
 then `kpi` (`landing/towers/kpi/<day>.csv[.gz]`) and `events`
 (`landing/towers/events/<day>.log[.gz]`). Each group's `list` waits until all of the day's
 files landed, then archive → stage → validate (`expectations/tower_*.json`) → publish the

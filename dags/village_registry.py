@@ -1,8 +1,11 @@
 """
 ### Village registry
 
-Loads every new registry delivery in the landing zone, one task group per kind, in this
-order (attributes are checked against the registry the editions just published):
+First `fetch`, when the Airflow Connection `registry_portal` is configured: new editions
+from the registry portal's index into the landing zone (conditional GET, sha256 checked,
+legal basis kept in `audit.remote_fetch`; docs/sources.md section 5b); skipped without it.
+Then loads every new registry delivery in the landing zone, one task group per kind, in
+this order (attributes are checked against the registry the editions just published):
 
 1. `kemendagri`: editions `landing/registry/kemendagri/<effective-date>.csv`
    (suite `kemendagri_region`) into `core.region_edition`; `core.dim_region` (type-2

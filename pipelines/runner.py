@@ -102,6 +102,7 @@ def planned_runs(settings: Settings, source: Source, waiting: list[str] | None =
     from pipelines.batch.run import pending_partitions, waiting_for_files
     from pipelines.warehouse import session
 
+    pulling = fetch_everything(settings, source)
     with session(settings) as con:
         pending = pending_partitions(con, settings, source)
     if source.partition == "day":
@@ -117,7 +118,26 @@ def planned_runs(settings: Settings, source: Source, waiting: list[str] | None =
             from pipelines.commands.common import console
 
             console.print(f"{source.dag_id}: no connection {d.connection!r}: {d.kind} skipped")
-    return [datetime.now(UTC)] if pending or fetchable else []
+    return [datetime.now(UTC)] if pending or fetchable or pulling else []
+
+
+def fetch_everything(settings: Settings, source: Source) -> bool:
+    """The source's pull of every partition into landing/, before the runs are planned
+    from it (each run's own fetch then finds it all held); False without a Connection.
+    A server that cannot be reached is reported, and landing/ planned as it is."""
+    from pipelines.batch.run import resolve
+    from pipelines.commands.common import console
+    from pipelines.warehouse import session
+
+    conn = airflow_connection(source.pull.connection) if source.pull else None
+    if conn is None:
+        return False
+    try:
+        with session(settings) as con:
+            resolve(source.pull.everything)(con, settings, conn)
+    except Exception as exc:  # noqa: BLE001 (any server fault: the landed files still load)
+        console.print(f"{source.dag_id}: fetching from {source.pull.connection!r} failed: {exc}")
+    return True
 
 
 MARTS_DAG = "connectivity_marts"

@@ -14,6 +14,20 @@ from pipelines.faults import parse_fault
 # mounts them elsewhere (KONEKTIVITAS_PROJECT_ROOT).
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LOCAL_TZ = "Asia/Makassar"  # WITA, UTC+8: every local day and month in docs/sources.md
+SFTP_LAYOUT = {"kpi": "kpi", "events": "events", "inventory": "inventory"}
+
+
+def sftp_layout(text: str) -> dict[str, str]:
+    """KONEKTIVITAS_SFTP_LAYOUT: "kpi=<folder>,events=<folder>,inventory=<folder>", any
+    kind left out keeping its default folder."""
+    layout = dict(SFTP_LAYOUT)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        kind, _, folder = part.partition("=")
+        if kind.strip() not in SFTP_LAYOUT or not folder.strip():
+            raise ValueError(f"KONEKTIVITAS_SFTP_LAYOUT: {part!r} is not <kind>=<folder> "
+                             f"with a kind of {', '.join(SFTP_LAYOUT)}")
+        layout[kind.strip()] = folder.strip().rstrip("/") or "/"
+    return layout
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,12 @@ class Settings:
     pln_timeout_s: float = 10.0
     pln_max_retries: int = 4
     pln_backoff_s: float = 0.5
+    # Where the tower logs are on the NOC's SFTP server (Connection noc_sftp): the remote
+    # folder of each kind (relative to the session's start folder, or absolute); the names
+    # in them are the landing zone's (docs/sources.md).
+    sftp_layout: dict[str, str] = field(default_factory=lambda: dict(SFTP_LAYOUT))
+    # The registry portal's index of editions, on the registry_portal Connection's host.
+    portal_index_path: str = "/index.json"
     # The token the demo partner API server (`konektivitas partner-api serve`) expects.
     partner_api_token: str = field(default="", repr=False)
     thresholds: dict[str, float] = field(
@@ -147,6 +167,8 @@ def get_settings(home: str | Path | None = None) -> Settings:
         pln_max_retries=int(float(env.get("KONEKTIVITAS_PLN_MAX_RETRIES", "4"))),
         pln_backoff_s=float(env.get("KONEKTIVITAS_PLN_BACKOFF_S", "0.5")),
         partner_api_token=env.get("PLN_PARTNER_API_TOKEN", ""),
+        sftp_layout=sftp_layout(env.get("KONEKTIVITAS_SFTP_LAYOUT", "")),
+        portal_index_path=env.get("KONEKTIVITAS_PORTAL_INDEX", "/index.json"),
     )
     if "KONEKTIVITAS_COVERED_MIN_AVAILABILITY_PCT" in env:
         s.thresholds["covered_min_tower_availability_pct"] = float(

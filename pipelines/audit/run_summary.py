@@ -23,6 +23,19 @@ def load_counts(settings: Settings) -> list[tuple]:
         ).fetchall()
 
 
+def pulled_counts(settings: Settings) -> list[tuple]:
+    """(server, files fetched, skipped as already held, refused, failed tries) per pull."""
+    with session(settings, read_only=True) as con:
+        return con.execute(
+            """SELECT remote,
+                      count(*) FILTER (WHERE outcome = 'fetched' AND landed_as IS NOT NULL),
+                      count(*) FILTER (WHERE outcome = 'skipped'),
+                      count(*) FILTER (WHERE outcome = 'rejected'),
+                      count(*) FILTER (WHERE outcome = 'failed')
+               FROM audit.remote_fetch GROUP BY ALL ORDER BY remote"""
+        ).fetchall()
+
+
 def not_loaded(settings: Settings) -> list[tuple[str, str, str]]:
     """(file, outcome, reason) of every landed file not loaded: unrecognised by the last
     scan, or rejected and not published since."""
@@ -87,6 +100,14 @@ def print_summary(settings: Settings, console: Console) -> None:
     for row in load_counts(settings):
         table.add_row(*[str(v) for v in row])
     console.print(table)
+    pulled = pulled_counts(settings)
+    if pulled:
+        fetched = Table(title="Fetched from servers (audit.remote_fetch)")
+        for col in ("connection", "files fetched", "already held", "refused", "failed tries"):
+            fetched.add_column(col, justify="left" if col == "connection" else "right")
+        for row in pulled:
+            fetched.add_row(*[str(v) for v in row])
+        console.print(fetched)
     missed = not_loaded(settings)
     if missed:
         files = Table(title="Files not loaded (landing/)")

@@ -165,6 +165,15 @@ def publish(con: Con, settings: Settings, source: str, kind: str, partition: str
     return results
 
 
+def fetch(con: Con, settings: Settings, source: str, partition: str, connection: Any) -> bool:
+    """The source's pull (its `fetch` task) for a partition: True once done."""
+    pull = SOURCES[source].pull
+    if pull is None or connection is None:
+        raise NotConfigured(f"{source}: no connection {pull.connection if pull else None!r} "
+                            "configured: nothing fetched, landing/ is read as it is")
+    return bool(resolve(pull.call)(con, settings, connection, partition))
+
+
 def after(con: Con, settings: Settings, source: str, task_id: str, partition: str) -> Any:
     step = next(a for a in SOURCES[source].after if a.task_id == task_id)
     return resolve(step.call)(con, settings, partition)
@@ -192,9 +201,13 @@ def run_step(settings: Settings, source: str, kind: str, step: str, partition: s
 def run_task(settings: Settings, source: str, kind: str | None, step: str, data: Any,
              connection: Any, logical_date: datetime | None, interval_start: datetime | None,
              interval_end: datetime | None) -> Any:
-    """One DAG task: a step of a delivery kind's group, or an after-step (kind None)."""
+    """One DAG task: a step of a delivery kind's group, the source's fetch (kind None, step
+    "fetch": True once done, None while a sensor must look again), or an after-step."""
     partition = partition_of(source, logical_date, interval_start, interval_end)
     try:
+        if kind is None and step == "fetch":
+            with session(settings) as con:
+                return fetch(con, settings, source, partition, connection) or None
         if kind is None:
             with session(settings) as con:
                 return after(con, settings, source, step, partition)

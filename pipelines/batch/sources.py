@@ -38,12 +38,24 @@ class AfterStep:
 
 
 @dataclass(frozen=True)
+class Pull:
+    """Fetching a source's deliveries into landing/ from where they live, before `list`:
+    on only when its Airflow Connection is configured (else landing/ works as without it)."""
+
+    connection: str
+    call: str  # "module:function(con, settings, connection, partition) -> bool": done
+    everything: str  # "module:function(con, settings, connection)": every partition (runner)
+    wait: bool = False  # a sensor (reschedule mode) pokes until call says done
+
+
+@dataclass(frozen=True)
 class Source:
     dag_id: str
     # "day": one run per local day (its logical date); "run": everything pending at run time.
     partition: str
     deliveries: tuple[Delivery, ...]
     after: tuple[AfterStep, ...] = ()
+    pull: Pull | None = None  # its `fetch` task, before every delivery's list
 
 
 SOURCES: dict[str, Source] = {s.dag_id: s for s in (
@@ -53,14 +65,18 @@ SOURCES: dict[str, Source] = {s.dag_id: s for s in (
         Delivery("attributes", "pipelines.registry.deliveries:ATTRIBUTES", ("VILLAGE_ATTRIBUTES",),
                  needs=("bps",)),
     ), after=(AfterStep("crosswalk", "pipelines.registry.deliveries:refresh_crosswalk",
-                        ("BPS_CROSSWALK",), "pipelines.registry.crosswalk:crosswalk_pending"),)),
+                        ("BPS_CROSSWALK",), "pipelines.registry.crosswalk:crosswalk_pending"),),
+           pull=Pull("registry_portal", "pipelines.pull.portal:fetch_run",
+                     "pipelines.pull.portal:fetch_all")),
     Source("tower_logs", "day", (
         Delivery("inventory", "pipelines.towers.inventory:FEED", ("DIM_TOWER",), wait=True),
         Delivery("kpi", "pipelines.towers.kpi:FEED", ("FCT_TOWER_KPI",), ("inventory",), wait=True),
         Delivery("events", "pipelines.towers.events:FEED", ("FCT_TOWER_EVENT",), ("inventory",),
                  wait=True),
     ), after=(AfterStep("indicators", "pipelines.towers.indicators:refresh_day",
-                        ("TOWER_AVAILABILITY",)),)),
+                        ("TOWER_AVAILABILITY",)),),
+           pull=Pull("noc_sftp", "pipelines.pull.towers:fetch_day",
+                     "pipelines.pull.towers:fetch_all", wait=True)),
     Source("pln_partner", "run", (
         Delivery("api", "pipelines.pln.pull:FEED", ("PARTNER_SITE", "PARTNER_OUTAGE"),
                  connection="pln_partner_api"),

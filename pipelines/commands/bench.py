@@ -21,6 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--no-naive", action="store_true", help="skip the pandas + GX-pandas variant")
     t.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp dir)")
     t.set_defaults(func=cmd_bench_towers)
+    f = family.add_parser("pull", help="SFTP fetch of a KPI day vs OpenSSH's sftp client, real sshd")
+    f.add_argument("--mb", type=int, default=700, help="size of the day file in MiB (default 700)")
+    f.add_argument("--repeat", type=int, default=1, help="runs of each, interleaved")
+    f.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp dir)")
+    f.set_defaults(func=cmd_bench_pull)
 
 
 def cmd_bench_towers(args: argparse.Namespace) -> int:
@@ -41,4 +46,19 @@ def cmd_bench_towers(args: argparse.Namespace) -> int:
             f"full load peak RSS grows {hi_peak / lo_peak:.2f}x for {hi / lo:.0f}x the rows "
             f"({lo:,} -> {hi:,}): {'sub-linear' if hi_peak / lo_peak < hi / lo else 'NOT sub-linear'}"
         )
+    return 0
+
+
+def cmd_bench_pull(args: argparse.Namespace) -> int:
+    import shutil
+
+    from pipelines.demo import bench_pull
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="konektivitas-bench-pull-"))
+    console.print(f"writing a {args.mb} MiB KPI day in {workdir} ...")
+    try:
+        print(bench_pull.report(args.mb, bench_pull.run(workdir, args.mb, args.repeat)), flush=True)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -142,6 +142,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.towers, args.bad_rate, args.variant_rate, args.gap_rate = None, [], [], None
     cmd_generate(args)
     from pipelines.commands.pln import demo_partner_api
+    from pipelines.commands.pull import demo_noc_sftp, move_to_noc
 
-    with demo_partner_api(settings):  # the partner's API, on loopback, for this run
+    console.print(f"tower logs: {move_to_noc(settings)} files on the demo NOC's SFTP server")
+    # the partner's API and the NOC's SFTP server, on loopback, for this run
+    with demo_partner_api(settings), demo_noc_sftp(settings):
         return cmd_run(args)

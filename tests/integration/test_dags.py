@@ -101,11 +101,15 @@ def test_every_source_dag_has_the_same_steps_in_the_same_order(dagbag: dict) -> 
               "tower_logs": ["inventory", "kpi", "events"],
               "pln_partner": ["api", "sla_report"]}
     after = {"village_registry": ["crosswalk"], "tower_logs": ["indicators"], "pln_partner": []}
+    # the pull into landing/ (its Connection configured), before every group
+    fetch = {"village_registry": ["fetch"], "tower_logs": ["fetch"], "pln_partner": []}
     for dag_id, kinds in groups.items():
         order = dagbag["tasks"][dag_id]
         for kind in kinds:  # each group: the same ids, in the same order
             assert [t.split(".", 1)[1] for t in order if t.startswith(f"{kind}.")] == steps, dag_id
-        assert sorted(order) == sorted([f"{k}.{s}" for k in kinds for s in steps] + after[dag_id])
+        assert sorted(order) == sorted([f"{k}.{s}" for k in kinds for s in steps] + after[dag_id]
+                                       + fetch[dag_id])
+        assert order[:len(fetch[dag_id])] == fetch[dag_id]
         assert order[-len(after[dag_id]):] == after[dag_id] or not after[dag_id]  # after publish
 
 

@@ -75,3 +75,16 @@ def test_every_setting_is_read_by_get_settings(monkeypatch, tmp_path: Path) -> N
     assert (s.log_level, s.duckdb_memory_limit, s.tower_wait_hours) == ("INFO", "1GB", 3.0)
     assert (s.pln_first_pull, s.pln_lookback_days, s.pln_page_size, s.pln_timeout_s,
             s.pln_max_retries, s.pln_backoff_s) == ("2026-02-01", 2.0, 7, 1.5, 1, 0.1)
+
+
+def test_the_pull_settings_are_read_and_a_bad_layout_is_named(monkeypatch, tmp_path: Path) -> None:
+    import pytest
+
+    monkeypatch.setenv("KONEKTIVITAS_SFTP_LAYOUT", "kpi=/srv/noc/kpi5, events = syslog/")
+    monkeypatch.setenv("KONEKTIVITAS_PORTAL_INDEX", "/api/editions.json")
+    s = get_settings(tmp_path / "home")
+    assert s.sftp_layout == {"kpi": "/srv/noc/kpi5", "events": "syslog", "inventory": "inventory"}
+    assert s.portal_index_path == "/api/editions.json"
+    monkeypatch.setenv("KONEKTIVITAS_SFTP_LAYOUT", "kpis=/x")
+    with pytest.raises(ValueError, match="KONEKTIVITAS_SFTP_LAYOUT: 'kpis=/x'"):
+        get_settings(tmp_path / "home")
