@@ -21,6 +21,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--no-naive", action="store_true", help="skip the pandas + GX-pandas variant")
     t.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp dir)")
     t.set_defaults(func=cmd_bench_towers)
+    m = family.add_parser(
+        "marts", help="one month's village/district/regency/province marts: grid prefilter vs "
+                      "cross join",
+    )
+    m.add_argument("--villages", type=int, default=None,
+                   help="villages of the national edition (default: all 83,345)")
+    m.add_argument("--towers", type=int, default=None, help="synthetic towers (default 20,000)")
+    m.add_argument("--cross-pairs", type=int, default=None,
+                   help="village x tower pairs the cross join runs whole; past them it runs on "
+                        "one province and is extrapolated (default 200,000,000)")
+    m.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp dir)")
+    m.set_defaults(func=cmd_bench_marts)
 
 
 def cmd_bench_towers(args: argparse.Namespace) -> int:
@@ -41,4 +53,18 @@ def cmd_bench_towers(args: argparse.Namespace) -> int:
             f"full load peak RSS grows {hi_peak / lo_peak:.2f}x for {hi / lo:.0f}x the rows "
             f"({lo:,} -> {hi:,}): {'sub-linear' if hi_peak / lo_peak < hi / lo else 'NOT sub-linear'}"
         )
+    return 0
+
+
+def cmd_bench_marts(args: argparse.Namespace) -> int:
+    from pipelines.demo import bench_marts as bm
+
+    villages = args.villages or bm.NATIONAL_VILLAGES
+    towers = args.towers if args.towers is not None else bm.DEFAULT_TOWERS
+    home = (args.workdir or Path(tempfile.mkdtemp(prefix="konektivitas-bench-"))) / "marts"
+    if home.exists():
+        raise ValueError(f"{home}: already exists; give an empty --workdir")
+    console.print(f"loading {villages:,} villages and {towers:,} towers into {home} ...")
+    grid, cross, there = bm.run(home, villages, towers, args.cross_pairs or bm.CROSS_PAIRS_BUDGET)
+    print(bm.report(grid, cross, there, towers), flush=True)
     return 0
