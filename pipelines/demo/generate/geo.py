@@ -10,9 +10,9 @@ LAT_MIN, LAT_MAX = -1.2, 0.9
 LON_MIN, LON_MAX = 115.5, 117.6
 DEMO_REGENCY = "64.02"
 # Elsewhere (a province or the nation): each regency somewhere in Indonesia's extent, its
-# districts within a degree of it.
+# districts within a degree of it (inside the bounds the attributes suite checks).
 COUNTRY_LAT = (-10.0, 5.5)
-COUNTRY_LON = (95.0, 141.0)
+COUNTRY_LON = (95.5, 140.5)
 REGENCY_SPREAD = 1.0
 
 

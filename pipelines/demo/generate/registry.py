@@ -120,7 +120,8 @@ def write_attributes(rows: list[tuple], path: Path, decimal_comma: bool) -> Path
     sep = ";" if decimal_comma else ","
     lines = [sep.join(["kode", "population", "households", "area_km2", "lat", "lon"])]
     for row in rows:
-        cells = [str(v) for v in row]
+        # never 5e-06: a centroid a hair off the equator is still a plain decimal
+        cells = [f"{v:.6f}" if isinstance(v, float) and "e" in str(v) else str(v) for v in row]
         if decimal_comma:
             cells = [c.replace(".", ",") if i >= 3 else c for i, c in enumerate(cells)]
         lines.append(sep.join(cells))
