@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -128,6 +129,15 @@ def first_day(text: str) -> date:
     return day
 
 
+def region_code(text: str, what: str = "KONEKTIVITAS_REGION_CODE") -> str:
+    """A province (`64`), a regency (`64.02`) or `national`: the marts' region."""
+    text = text.strip()
+    if text != "national" and not re.fullmatch(r"\d{2}(\.\d{2})?", text):
+        raise ValueError(f"{what}={text!r}: expected a Kemendagri province "
+                         "code (64), a regency code (64.02) or 'national'")
+    return text
+
+
 _in_use: Settings | None = None
 
 
@@ -148,7 +158,7 @@ def get_settings(home: str | Path | None = None) -> Settings:
     root = Path(env.get("KONEKTIVITAS_PROJECT_ROOT") or PROJECT_ROOT)
     s = Settings(
         home=home_path,
-        region_code=env.get("KONEKTIVITAS_REGION_CODE", "64.02"),
+        region_code=region_code(env.get("KONEKTIVITAS_REGION_CODE", "64.02")),
         warehouse_backend=env.get("KONEKTIVITAS_WAREHOUSE", "duckdb"),
         ducklake_catalog=env.get("KONEKTIVITAS_DUCKLAKE_CATALOG", ""),
         ducklake_data_path=env.get("KONEKTIVITAS_DUCKLAKE_DATA_PATH", ""),

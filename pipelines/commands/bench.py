@@ -26,6 +26,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--repeat", type=int, default=1, help="runs of each, interleaved")
     f.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp dir)")
     f.set_defaults(func=cmd_bench_pull)
+    m = family.add_parser(
+        "marts", help="one month's village/district/regency/province marts: grid prefilter vs "
+                      "cross join",
+    )
+    m.add_argument("--villages", type=int, default=None,
+                   help="villages of the national edition (default: all 83,345)")
+    m.add_argument("--towers", type=int, default=None, help="synthetic towers (default 20,000)")
+    m.add_argument("--cross-pairs", type=int, default=None,
+                   help="village x tower pairs the cross join runs whole; past them it runs on "
+                        "one province and is extrapolated (default 200,000,000)")
+    m.add_argument("--workdir", type=Path, default=None, help="where to write (default: a temp dir)")
+    m.set_defaults(func=cmd_bench_marts)
 
 
 def cmd_bench_towers(args: argparse.Namespace) -> int:
@@ -61,4 +73,18 @@ def cmd_bench_pull(args: argparse.Namespace) -> int:
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def cmd_bench_marts(args: argparse.Namespace) -> int:
+    from pipelines.demo import bench_marts as bm
+
+    villages = args.villages or bm.NATIONAL_VILLAGES
+    towers = args.towers if args.towers is not None else bm.DEFAULT_TOWERS
+    home = (args.workdir or Path(tempfile.mkdtemp(prefix="konektivitas-bench-"))) / "marts"
+    if home.exists():
+        raise ValueError(f"{home}: already exists; give an empty --workdir")
+    console.print(f"loading {villages:,} villages and {towers:,} towers into {home} ...")
+    grid, cross, there = bm.run(home, villages, towers, args.cross_pairs or bm.CROSS_PAIRS_BUDGET)
+    print(bm.report(grid, cross, there, towers), flush=True)
     return 0

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pipelines.commands.common import add_home, console, parse_date
-from pipelines.settings import get_settings
+from pipelines.settings import get_settings, region_code
 
 if TYPE_CHECKING:
     from pipelines.demo.generate.towers import TowerOptions
@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="write deterministic demo data into a landing zone")
     add_home(p)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--region", default=None, metavar="CODE",
+                   help="a province (64), a regency (64.02) or 'national': synthetic data over "
+                        "the real registry of that region (default: KONEKTIVITAS_REGION_CODE)")
     p.add_argument("--start", type=parse_date, default=None, help="first local day (YYYY-MM-DD)")
     p.add_argument("--days", type=int, default=None, help="days of tower and partner data")
     p.add_argument("--towers", type=int, default=None, help="number of towers (default 30)")
@@ -61,7 +64,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     settings = get_settings(args.home)
     chosen = {k: v for k, v in (("start", args.start), ("days", args.days)) if v}
-    opts = GenerateOptions(home=settings.home, seed=args.seed, region_code=settings.region_code,
+    region = region_code(args.region, "--region") if args.region else settings.region_code
+    opts = GenerateOptions(home=settings.home, seed=args.seed, region_code=region,
                            towers=tower_options(args), **chosen)
     with _progress() as progress:
         task = progress.add_task("generating", total=None)

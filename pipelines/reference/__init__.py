@@ -4,6 +4,7 @@ gives their source and legal basis). Read from the installed package, never from
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,6 +52,36 @@ def kemendagri_editions(region_code: str) -> list[Edition]:
     return found
 
 
+def region_editions(region_code: str) -> list[Edition]:
+    """The editions to land for a region, oldest first: a regency's own editions when the
+    package ships them, else the national edition (of which region_rows takes the region);
+    `national` is the whole country."""
+    national = [e for e in EDITIONS if e.region_code == ""]
+    if region_code == "national":
+        return national
+    own = sorted((e for e in EDITIONS if e.region_code == region_code), key=lambda e: e.effective)
+    if own:
+        return own
+    if national_name(region_code) is None:
+        raise ValueError(f"region {region_code!r}: no such province or regency code in the "
+                         f"national edition ({national[0].file})")
+    return national
+
+
+def in_region(code: str, region_code: str) -> bool:
+    """The code lies in the region (`national`: every code), or encloses it (its province
+    row for a regency), so that a region's rows name every level above its villages."""
+    if region_code in ("", "national"):
+        return True
+    return (code == region_code or code.startswith(region_code + ".")
+            or region_code.startswith(code + "."))
+
+
+def region_rows(edition: Edition, region_code: str) -> list[tuple[str, str]]:
+    """(kode, nama) rows of an edition within the region, in file order."""
+    return [(c, n) for c, n in _rows(edition) if in_region(c, region_code)]
+
+
 def _rows(edition: Edition) -> Iterator[tuple[str, str]]:
     path = reference_file(edition.file)
     opener = gzip.open if path.suffix == ".gz" else open
@@ -66,5 +97,10 @@ def read_edition(edition: Edition) -> list[tuple[str, str]]:
 
 def national_name(code: str) -> str | None:
     """The name of a code in the national edition (a province, say), if it has one."""
+    return _national_names().get(code)
+
+
+@functools.cache
+def _national_names() -> dict[str, str]:
     national = next(e for e in EDITIONS if e.region_code == "")
-    return next((name for kode, name in _rows(national) if kode == code), None)
+    return dict(_rows(national))

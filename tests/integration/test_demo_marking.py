@@ -103,9 +103,9 @@ def test_the_demo_lands_the_real_editions_from_the_package(settings, tmp_path):
             ).read_text() == "64,KALIMANTAN TIMUR\n"
 
 
-def test_a_regency_without_reference_editions_is_refused_by_name(settings):
-    with pytest.raises(ValueError, match=r"no reference editions for region '64\.03'.*64\.02"):
-        generate(GenerateOptions(home=settings.home, region_code="64.03"), only=("registry",))
+def test_a_region_the_national_edition_lacks_is_refused_by_name(settings):
+    with pytest.raises(ValueError, match=r"region '64\.99': no such province or regency code"):
+        generate(GenerateOptions(home=settings.home, region_code="64.99"), only=("registry",))
 
 
 def test_the_banner_is_inserted_once_and_removed_when_not_demo():

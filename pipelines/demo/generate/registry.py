@@ -6,22 +6,37 @@ generate/geo.py (so towers agree)."""
 
 from __future__ import annotations
 
+import csv
+import gzip
 import shutil
 from pathlib import Path
 
 from pipelines.reference import (
     Edition,
-    kemendagri_editions,
     national_name,
-    read_edition,
     reference_file,
+    region_editions,
+    region_rows,
 )
 
 
-def land_edition(edition: Edition, folder: Path) -> Path:
-    """The edition's file byte for byte, named by its effective date."""
+def land_edition(edition: Edition, folder: Path, region_code: str | None = None) -> Path:
+    """The edition's file named by its effective date: byte for byte, or (a national
+    edition for a province or a regency) only the region's rows, as a delivery in the
+    same format (docs/sources.md 1a)."""
     folder.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copyfile(reference_file(edition.file), folder / f"{edition.effective}.csv"))
+    target = folder / f"{edition.effective}.csv"
+    if region_code is None or edition.region_code == region_code:
+        if edition.file.endswith(".gz"):
+            with gzip.open(reference_file(edition.file), "rb") as src, target.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+            return target
+        return Path(shutil.copyfile(reference_file(edition.file), target))
+    with target.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(["kode", "nama"])
+        out.writerows(region_rows(edition, region_code))
+    return target
 
 
 def _drift(name: str, seed: int, code: str) -> str:
@@ -105,7 +120,8 @@ def write_attributes(rows: list[tuple], path: Path, decimal_comma: bool) -> Path
     sep = ";" if decimal_comma else ","
     lines = [sep.join(["kode", "population", "households", "area_km2", "lat", "lon"])]
     for row in rows:
-        cells = [str(v) for v in row]
+        # never 5e-06: a centroid a hair off the equator is still a plain decimal
+        cells = [f"{v:.6f}" if isinstance(v, float) and "e" in str(v) else str(v) for v in row]
         if decimal_comma:
             cells = [c.replace(".", ",") if i >= 3 else c for i, c in enumerate(cells)]
         lines.append(sep.join(cells))
@@ -114,11 +130,12 @@ def write_attributes(rows: list[tuple], path: Path, decimal_comma: bool) -> Path
 
 
 def generate(options) -> list[Path]:  # options: GenerateOptions
-    editions = kemendagri_editions(options.region_code)
+    region = "" if options.region_code == "national" else options.region_code
+    editions = region_editions(options.region_code)
     landing = options.home / "landing" / "registry"
-    written = [land_edition(e, landing / "kemendagri") for e in editions]
+    written = [land_edition(e, landing / "kemendagri", region) for e in editions]
     latest = editions[-1]
-    rows = read_edition(latest)
+    rows = region_rows(latest, region)
     written += write_bps(bps_rows(rows, options.seed), landing / "bps" / str(latest.effective))
     villages = [code for code, _ in rows if code.count(".") == 3]
     for year, comma in ((options.start.year - 1, False), (options.start.year, True)):

@@ -52,14 +52,14 @@ bounds AS (
 {%- endmacro %}
 
 {#- The villages valid at any time in the month (needs `bounds`), of the regency when
-    `region_code` is given; a village renamed within the month keeps its latest version. -#}
+    `region_code` is given (a province, a regency or `national`); a village renamed within the month keeps its latest version. -#}
 {% macro month_villages(region_code=None) -%}
 villages AS (
     SELECT r.code, r.name, r.kind, r.parent_code,
            r.valid_to IS NULL OR r.valid_to > b.last_date AS valid_on_last_day
     FROM core.dim_region AS r CROSS JOIN bounds AS b
     WHERE r.level = 'village'
-      {%- if region_code %} AND r.code LIKE '{{ region_code }}.%'{% endif %}
+      {%- if region_code %} AND {{ in_region('r.code', region_code) }}{% endif %}
       AND r.valid_from <= b.last_date AND (r.valid_to IS NULL OR r.valid_to > b.month_date)
     QUALIFY row_number() OVER (PARTITION BY r.code ORDER BY r.valid_from DESC) = 1
 )
@@ -97,4 +97,33 @@ active_sites AS (
       AND s.activated_at < b.month_end_at
       AND (s.terminated_at IS NULL OR s.terminated_at > b.month_start_at)
 )
+{%- endmacro %}
+
+{#- A code column `column` is in the run's region (KONEKTIVITAS_REGION_CODE: a province,
+    a regency, or `national`). -#}
+{% macro in_region(column, region_code) -%}
+{%- if region_code == 'national' %}TRUE{% else %}{{ column }} LIKE '{{ region_code }}.%'{% endif -%}
+{%- endmacro %}
+
+{#- The month's area indicators per area of the level whose codes are `width` characters
+    long (2: province, 5: regency), over the village mart `villages` and the towers of
+    `towers` recorded in the region, with the area's latest name. Only areas whole in the
+    region: a regency run has no province rows. -#}
+{% macro region_areas(month, region_code, width, villages, towers, completeness_table) -%}
+WITH v AS (SELECT *, left(village_code, {{ width }}) AS area_key
+           FROM {{ villages }} WHERE month_date = DATE '{{ month }}'),
+t AS (SELECT *, left(inventory_village_code, {{ width }}) AS area_key
+      FROM {{ towers }} WHERE month_date = DATE '{{ month }}'
+        AND {{ in_region('inventory_village_code', region_code) }}),
+{{ area_indicators('v', 't', 'area_key') }},
+names AS (
+    SELECT code, name FROM core.dim_region WHERE length(code) = {{ width }}
+    QUALIFY row_number() OVER (PARTITION BY code ORDER BY valid_from DESC) = 1
+)
+SELECT DATE '{{ month }}' AS month_date, area.area_code, names.name AS area_name,
+       area.* EXCLUDE (area_code),
+       completeness.*
+FROM area LEFT JOIN names ON names.code = area.area_code
+CROSS JOIN {{ completeness(completeness_table, month) }}
+WHERE {{ 'TRUE' if region_code == 'national' or region_code | length <= width else 'FALSE' }}
 {%- endmacro %}

@@ -3,10 +3,11 @@
 -- @column tower_availability_pct Here: the mean over the area's towers in service on the month's last day; towers without KPI data left out.
 -- @grain month_date, district_code
 -- District indicators on the district codes valid in the month.
-{% from 'macros/connectivity.sql' import area_indicators, completeness, month_bounds %}
+{% from 'macros/connectivity.sql' import area_indicators, completeness, in_region, month_bounds %}
 WITH {{ month_bounds(month, tz) }},
 v AS (SELECT * FROM {{ ref('village_connectivity_monthly') }} WHERE month_date = DATE '{{ month }}'),
-t AS (SELECT * FROM {{ ref('tower_service_monthly') }} WHERE month_date = DATE '{{ month }}'),
+t AS (SELECT * FROM {{ ref('tower_service_monthly') }} WHERE month_date = DATE '{{ month }}'
+      AND {{ in_region('district_code', region_code) }}),
 {{ area_indicators('v', 't', 'district_code') }},
 names AS (
     SELECT r.code, r.name

@@ -5,6 +5,7 @@
 -- Partner sites and village attributes recorded under a code of another edition count for
 -- the village that code's place has in this month (through the code succession).
 {% from 'macros/connectivity.sql' import active_sites, completeness, in_month, month_bounds, month_villages %}
+{% from 'macros/coverage.sql' import tower_reach %}
 WITH {{ month_bounds(month, tz) }},
 {{ month_villages(region_code) }},
 inputs AS (
@@ -22,31 +23,19 @@ attrs AS (
 towers AS (
     SELECT * FROM {{ ref('tower_service_monthly') }} WHERE month_date = DATE '{{ month }}'
 ),
-distances AS (
-    SELECT v.code, t.tower_id, t.coverage_radius_km, t.tower_availability_pct,
-           2 * 6371.0 * asin(sqrt(
-               pow(sin(radians(t.lat - a.lat) / 2), 2)
-               + cos(radians(a.lat)) * cos(radians(t.lat)) * pow(sin(radians(t.lon - a.lon) / 2), 2)
-           )) AS distance_km
+placed AS MATERIALIZED (
+    SELECT v.code, a.lat, a.lon
     FROM villages AS v
     JOIN attrs AS a ON a.code = v.code AND a.lat IS NOT NULL AND a.lon IS NOT NULL
-    CROSS JOIN towers AS t
-    WHERE t.lat IS NOT NULL AND t.lon IS NOT NULL
 ),
-tower_reach AS (
-    -- covered: some tower in reach at or above the threshold; unknown (NULL) when none is
-    -- but a tower in reach has no availability for the month
-    SELECT code,
-           arg_min(tower_id, distance_km) AS nearest_tower_id,
-           min(distance_km) AS nearest_tower_distance_km,
-           CASE WHEN bool_or(distance_km <= coverage_radius_km AND tower_availability_pct
-                             >= {{ thresholds['covered_min_tower_availability_pct'] }}) THEN TRUE
-                WHEN bool_or(distance_km <= coverage_radius_km
-                             AND tower_availability_pct IS NULL) THEN NULL
-                ELSE FALSE END AS covered
-    FROM distances
-    GROUP BY code
+sited AS MATERIALIZED (
+    SELECT tower_id, lat, lon, coverage_radius_km, tower_availability_pct
+    FROM towers WHERE lat IS NOT NULL AND lon IS NOT NULL
 ),
+-- nearest tower and coverage, found through a grid prefilter ('cross_join': the definition
+-- as written, for the test and the benchmark that compare the two)
+{{ tower_reach('placed', 'sited', thresholds['covered_min_tower_availability_pct'],
+               coverage | default('grid')) }},
 {{ active_sites() }},
 partner AS (
     SELECT DISTINCT month_code AS code
