@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,6 +44,14 @@ class Settings:
     pln_timeout_s: float = 10.0
     pln_max_retries: int = 4
     pln_backoff_s: float = 0.5
+    # A warehouse commit that meets a concurrent writer (DuckLake: another worker publishing
+    # the same partition, or a conflicting change committed first) is retried this many times,
+    # waiting commit_backoff_s, then twice that, ... (pipelines.commit).
+    commit_retries: int = 5
+    commit_backoff_s: float = 0.5
+    # Who writes, as audit.warehouse_commit records it: the machine's name unless set (a
+    # container's hostname tells Celery workers apart; processes on one host need it set).
+    hostname: str = field(default_factory=socket.gethostname)
     # The token the demo partner API server (`konektivitas partner-api serve`) expects.
     partner_api_token: str = field(default="", repr=False)
     thresholds: dict[str, float] = field(
@@ -142,6 +151,9 @@ def get_settings(home: str | Path | None = None) -> Settings:
         pln_timeout_s=float(env.get("KONEKTIVITAS_PLN_TIMEOUT_S", "10")),
         pln_max_retries=int(float(env.get("KONEKTIVITAS_PLN_MAX_RETRIES", "4"))),
         pln_backoff_s=float(env.get("KONEKTIVITAS_PLN_BACKOFF_S", "0.5")),
+        commit_retries=int(env.get("KONEKTIVITAS_COMMIT_RETRIES", "5")),
+        commit_backoff_s=float(env.get("KONEKTIVITAS_COMMIT_BACKOFF_S", "0.5")),
+        hostname=env.get("KONEKTIVITAS_HOSTNAME") or socket.gethostname(),
         partner_api_token=env.get("PLN_PARTNER_API_TOKEN", ""),
     )
     if "KONEKTIVITAS_COVERED_MIN_AVAILABILITY_PCT" in env:

@@ -17,10 +17,11 @@ from pipelines.audit.datadocs import write_index
 from pipelines.audit.suites import load_suite, required_columns
 from pipelines.audit.validation import ValidationSummary, validate_table
 from pipelines.batch.errors import BatchRejected
+from pipelines.commit import Target, committed
 from pipelines.io.archive import archive_file
 from pipelines.io.compressed import gzip_problem
 from pipelines.settings import Settings
-from pipelines.warehouse import render_model, transaction
+from pipelines.warehouse import render_model
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,8 @@ def publish_step(
     ).fetchone()
     read = audit.rows_read(con, load.load_id)
     publish = dataset.publish or default_publish
-    with transaction(con):
+
+    def replace_partition(con: duckdb.DuckDBPyConnection) -> int:
         published = publish(con, settings, dataset, load, valid_rows(dataset, load.load_id))
         if published + quarantined != read:
             raise RuntimeError(
@@ -211,6 +213,12 @@ def publish_step(
             )
         audit.supersede_partition(con, dataset.name, load.partition_key, load.load_id)
         audit.finish_load(con, load.load_id, "published", None, published, quarantined)
+        return published
+
+    # One commit (one DuckLake snapshot), retried whole if another worker writes the
+    # partition at the same time.
+    published = committed(con, settings, Target(dataset.name, load.partition_key, load.load_id),
+                          replace_partition)
     drop_staging(con, table)
     write_index(con, settings)
     return LoadResult(load.load_id, "published", read, published, quarantined)
