@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "pipelines.commands.pln",
     "pipelines.commands.bench",
     "pipelines.commands.audit",
+    "pipelines.commands.ui",
 ]
 
 
