@@ -160,7 +160,8 @@ def test_airflow_serves_the_demo_runs_and_stops_every_process(tmp_path: Path) ->
     assert proc.returncode == 0, out.read_text()[-3000:]
     assert "Airflow stopped." in out.read_text()
     # The four services (and the executor's workers) were seen running...
-    services = {word for cmd in seen.values() for word in cmd.split()}
+    # (the api-server retitles itself "airflow api_server -- host:...")
+    services = {word.replace("_", "-") for cmd in seen.values() for word in cmd.split()}
     assert {"standalone", "api-server", "scheduler", "dag-processor", "triggerer"} <= services, seen
     # ... and none of them, nor anything they started, survives.
     assert {p: c for p, c in seen.items() if _alive(p)} == {}
