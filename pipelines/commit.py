@@ -13,7 +13,8 @@ commits that do not overlap (appends, deletes from different files). Two cases i
 Either way the attempt is rolled back whole (a reader sees the partition before or after,
 never half of it: one commit is one DuckLake snapshot), recorded in
 audit.warehouse_commit, and retried after a growing wait, at most
-`Settings.commit_retries` times; then CommitConflict says what happened in one line.
+`Settings.commit_retries` times (waits doubling from `commit_backoff_s`, at most
+MAX_WAIT_S each); then CommitConflict says what happened in one line.
 On the DuckDB-file backend there is one writer (the `duckdb_writer` pool), so no claim
 is needed; the commit is recorded all the same.
 """
@@ -35,6 +36,9 @@ from pipelines.settings import Settings
 from pipelines.warehouse import transaction
 
 T = TypeVar("T")
+# The longest wait between two attempts: a claim held by a long publish (a month's marts,
+# a big KPI day) is waited out in steps this long, within the bound on attempts.
+MAX_WAIT_S = 10.0
 
 
 class CommitConflict(RuntimeError):
@@ -80,7 +84,7 @@ def committed(con: duckdb.DuckDBPyConnection, settings: Settings, target: Target
                     f"writer (last: {why}). Nothing of it was written; run the task again "
                     "(KONEKTIVITAS_COMMIT_RETRIES sets the bound)."
                 ) from None
-            time.sleep(settings.commit_backoff_s * 2 ** (attempt - 1))
+            time.sleep(min(settings.commit_backoff_s * 2 ** (attempt - 1), MAX_WAIT_S))
             continue
         _record(con, settings, target, attempt, "committed", None, started)
         return result

@@ -46,8 +46,9 @@ class Settings:
     pln_backoff_s: float = 0.5
     # A warehouse commit that meets a concurrent writer (DuckLake: another worker publishing
     # the same partition, or a conflicting change committed first) is retried this many times,
-    # waiting commit_backoff_s, then twice that, ... (pipelines.commit).
-    commit_retries: int = 5
+    # waiting commit_backoff_s, then twice that, ... up to 10 s (pipelines.commit): about
+    # 1.5 min in all by default.
+    commit_retries: int = 12
     commit_backoff_s: float = 0.5
     # Who writes, as audit.warehouse_commit records it: the machine's name unless set (a
     # container's hostname tells Celery workers apart; processes on one host need it set).
@@ -151,7 +152,7 @@ def get_settings(home: str | Path | None = None) -> Settings:
         pln_timeout_s=float(env.get("KONEKTIVITAS_PLN_TIMEOUT_S", "10")),
         pln_max_retries=int(float(env.get("KONEKTIVITAS_PLN_MAX_RETRIES", "4"))),
         pln_backoff_s=float(env.get("KONEKTIVITAS_PLN_BACKOFF_S", "0.5")),
-        commit_retries=int(env.get("KONEKTIVITAS_COMMIT_RETRIES", "5")),
+        commit_retries=int(env.get("KONEKTIVITAS_COMMIT_RETRIES", "12")),
         commit_backoff_s=float(env.get("KONEKTIVITAS_COMMIT_BACKOFF_S", "0.5")),
         hostname=env.get("KONEKTIVITAS_HOSTNAME") or socket.gethostname(),
         partner_api_token=env.get("PLN_PARTNER_API_TOKEN", ""),

@@ -150,8 +150,9 @@ def _overlapping(commits: list[tuple[str, datetime, datetime]]) -> list[tuple]:
             if a[0] < b[0] and a[1] < b[2] and b[1] < a[2]]
 
 
+@pytest.mark.timeout(1200)  # takes 5-10 min on 2 idle cores; more when they are shared
 def test_two_celery_workers_load_every_source_and_the_marts_into_ducklake(
-        local, tmp_path, monkeypatch):
+        local, tmp_path, monkeypatch, request):
     from pipelines.batch.days import local_midnight
     from pipelines.demo.generate import GenerateOptions, generate
     from pipelines.demo.generate.towers import TowerOptions
@@ -184,8 +185,9 @@ def test_two_celery_workers_load_every_source_and_the_marts_into_ducklake(
     # and the day the scheduler would pick on unpausing (the backfill has it already).
     last = datetime.now(WITA).date() - timedelta(days=1)
     first = last - timedelta(days=DAYS - 1)
-    generate(GenerateOptions(home=local.data, start=first, days=DAYS, towers=TowerOptions(towers=8)))
+    generate(GenerateOptions(home=local.data, start=first, days=DAYS, towers=TowerOptions(towers=4)))
     embedded = _embedded_run(local.data / "landing", tmp_path / "embedded", logs / "embedded.log")
+    request.addfinalizer(lambda: embedded.poll() is None and embedded.kill())
 
     init = subprocess.run(service_argv(services["airflow-init"]), env=envs["airflow-init"],
                           capture_output=True, text=True, timeout=300, cwd=logs)
@@ -196,7 +198,10 @@ def test_two_celery_workers_load_every_source_and_the_marts_into_ducklake(
              for name in envs if name != "airflow-init"]
     # Two workers, as two containers would be: each its own Celery name and host name.
     procs += [start(w, [*service_argv(services["airflow-worker"]), "-H", f"{w}@%h"],
-                    {**worker, "KONEKTIVITAS_HOSTNAME": w}, logs) for w in WORKERS]
+                    {**worker, "KONEKTIVITAS_HOSTNAME": w,
+                     # each its own task-log server, as in its own container
+                     "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(_free_port())}, logs)
+              for w in WORKERS]
     try:
         api = Api(local.api_port)
         api.wait("the api-server", lambda: api.call("GET", "/api/v2/version"), 240, procs)
@@ -222,14 +227,14 @@ def test_two_celery_workers_load_every_source_and_the_marts_into_ducklake(
         api.call("PATCH", f"/api/v2/dags/{MARTS}", {"is_paused": False})  # on the Assets
         # The registry first, as the embedded run does: the other sources match against it.
         trigger("village_registry")
-        api.wait("the registry run", lambda: all_done("village_registry"), 300, procs)
+        api.wait("the registry run", lambda: all_done("village_registry"), 600, procs)
         backfill = api.call("POST", "/api/v2/backfills", {
             "dag_id": "tower_logs", "from_date": local_midnight(first).isoformat(),
             "to_date": local_midnight(last).isoformat(), "max_active_runs": 4,
             "reprocess_behavior": "none"})
         api.call("PATCH", "/api/v2/dags/tower_logs", {"is_paused": False})
         trigger("pln_partner")
-        tower_runs = api.wait("the backfill", lambda: all_done("tower_logs", DAYS), 480, procs)
+        tower_runs = api.wait("the backfill", lambda: all_done("tower_logs", DAYS), 900, procs)
         source_runs = {d: api.wait(f"{d} runs", lambda d=d: all_done(d), 300, procs)
                        for d in SOURCES}
 
@@ -237,7 +242,7 @@ def test_two_celery_workers_load_every_source_and_the_marts_into_ducklake(
             queued = api.call("GET", f"/api/v2/dags/{MARTS}/assets/queuedEvents")["total_entries"]
             return None if queued else all_done(MARTS)
 
-        marts_runs = api.wait("the marts on the Assets", marts_settled, 300, procs)
+        marts_runs = api.wait("the marts on the Assets", marts_settled, 600, procs)
         marts_tis = [ti for r in marts_runs for ti in api.call(
             "GET", f"/api/v2/dags/{MARTS}/dagRuns/{r['dag_run_id']}/taskInstances")["task_instances"]]
     finally:
