@@ -75,3 +75,15 @@ def test_every_setting_is_read_by_get_settings(monkeypatch, tmp_path: Path) -> N
     assert (s.log_level, s.duckdb_memory_limit, s.tower_wait_hours) == ("INFO", "1GB", 3.0)
     assert (s.pln_first_pull, s.pln_lookback_days, s.pln_page_size, s.pln_timeout_s,
             s.pln_max_retries, s.pln_backoff_s) == ("2026-02-01", 2.0, 7, 1.5, 1, 0.1)
+
+
+def test_commit_settings_are_read(monkeypatch, tmp_path: Path) -> None:
+    for k, v in {"KONEKTIVITAS_COMMIT_RETRIES": "3", "KONEKTIVITAS_COMMIT_BACKOFF_S": "0.25",
+                 "KONEKTIVITAS_HOSTNAME": "worker-7"}.items():
+        monkeypatch.setenv(k, v)
+    s = get_settings(tmp_path / "home")
+    assert (s.commit_retries, s.commit_backoff_s, s.hostname) == (3, 0.25, "worker-7")
+    monkeypatch.delenv("KONEKTIVITAS_HOSTNAME")
+    import socket
+
+    assert get_settings(tmp_path / "home").hostname == socket.gethostname()
