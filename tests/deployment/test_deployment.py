@@ -294,5 +294,6 @@ def test_two_celery_workers_load_every_source_and_the_marts_into_ducklake(
         con.close()
     assert set(lake) == set(reference)
     assert reference["tower_availability_daily"] and reference["village_connectivity_monthly"]
-    for table in reference:
-        assert lake[table] == reference[table], table
+    differ = {t: [r for r in reference[t] if r not in lake[t]][:3] for t in reference
+              if lake[t] != reference[t]}
+    assert differ == {}, "marts that differ from the embedded run's (its rows not in the lake)"
