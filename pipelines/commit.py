@@ -22,6 +22,7 @@ is needed; the commit is recorded all the same.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +37,7 @@ from pipelines.settings import Settings
 from pipelines.warehouse import transaction
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 # The longest wait between two attempts: a claim held by a long publish (a month's marts,
 # a big KPI day) is waited out in steps this long, within the bound on attempts.
 MAX_WAIT_S = 10.0
@@ -72,7 +74,7 @@ def committed(con: duckdb.DuckDBPyConnection, settings: Settings, target: Target
             with partition_claim(settings, target), transaction(con):
                 result = work(con)
         except (PartitionBusy, duckdb.TransactionException) as exc:
-            if isinstance(exc, duckdb.TransactionException) and "conflict" not in str(exc).lower():
+            if isinstance(exc, duckdb.TransactionException) and not is_commit_conflict(exc):
                 raise
             _end_transaction(con)
             why = _one_line(exc)
@@ -89,6 +91,42 @@ def committed(con: duckdb.DuckDBPyConnection, settings: Settings, target: Target
         _record(con, settings, target, attempt, "committed", None, started)
         return result
     raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def is_commit_conflict(exc: BaseException) -> bool:
+    """A DuckLake commit refused because of a concurrent writer. Besides its logical
+    conflicts ("Transaction conflict ..."), DuckLake 0.3 may fail to read back a
+    concurrent snapshot's changes while settling a race ("Failed to commit DuckLake
+    transaction. Failed to parse catalog entry ..."): nothing was committed either way,
+    and the same work done again commits."""
+    if not isinstance(exc, duckdb.TransactionException):
+        return False
+    text = str(exc)
+    return "conflict" in text.lower() or "Failed to commit DuckLake transaction" in text
+
+
+def rerun_on_conflict(settings: Settings, what: str, step: Callable[[], T]) -> T:
+    """Run a whole step again (in a new session) when one of its own commits outside
+    `committed` (a scan's ledger, a staging table) met a concurrent writer. Steps are
+    rerun-safe, as an Airflow retry of the task would be; bounded like `committed`."""
+    attempts = settings.commit_retries + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return step()
+        except duckdb.TransactionException as exc:
+            if not is_commit_conflict(exc):
+                raise
+            why = _one_line(exc)
+            if attempt == attempts:
+                raise CommitConflict(
+                    f"{what}: not committed after {attempts} attempts, each met a concurrent "
+                    f"writer (last: {why}). Run the task again "
+                    "(KONEKTIVITAS_COMMIT_RETRIES sets the bound)."
+                ) from None
+            log.warning("%s: a concurrent writer committed first (%s); attempt %d of %d",
+                        what, why, attempt + 1, attempts)
+            time.sleep(min(settings.commit_backoff_s * 2 ** (attempt - 1), MAX_WAIT_S))
+    raise AssertionError("unreachable")
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from pipelines.audit.datadocs import write_index
 from pipelines.audit.suites import load_suite, required_columns
 from pipelines.audit.validation import ValidationSummary, validate_table
 from pipelines.batch.errors import BatchRejected
-from pipelines.commit import Target, committed
+from pipelines.commit import Target, committed, is_commit_conflict
 from pipelines.io.archive import archive_file
 from pipelines.io.compressed import gzip_problem
 from pipelines.settings import Settings
@@ -127,6 +127,10 @@ def stage_step(
         rows = dataset.stage(con, settings, path, table, load)
     except BatchRejected as exc:
         raise reject(con, settings, load, f"{load.file_name}: {exc}") from exc
+    except duckdb.TransactionException as exc:
+        if is_commit_conflict(exc):
+            raise  # a concurrent writer, not the file: the step is run again
+        raise reject(con, settings, load, f"{load.file_name}: cannot be parsed: {exc}") from exc
     except duckdb.Error as exc:
         raise reject(con, settings, load, f"{load.file_name}: cannot be parsed: {exc}") from exc
     if rows is None:
