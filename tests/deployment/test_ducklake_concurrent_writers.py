@@ -169,3 +169,36 @@ def test_a_conflict_on_every_attempt_fails_in_one_clear_line(lake_settings, prob
     assert [o for (o,) in con.execute("SELECT outcome FROM audit.warehouse_commit "
                                       "WHERE dataset = 'probe' ORDER BY attempt").fetchall()] == [
         "conflict", "conflict", "failed"]
+
+
+def test_a_step_whose_own_commit_meets_another_writer_is_run_again(lake_settings, probe) -> None:
+    from pipelines.commit import rerun_on_conflict
+
+    _, other = probe
+    calls = []
+
+    def step() -> int:
+        # As a task's step does: its own session, a write committed by itself.
+        con = connect(lake_settings)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("UPDATE staging.probe SET v = v + 1 WHERE id = 1")
+            if not calls:
+                other.execute("UPDATE staging.probe SET v = v + 10 WHERE id = 1")
+            calls.append(1)
+            con.execute("COMMIT")
+            return len(calls)
+        finally:
+            con.close()
+
+    assert rerun_on_conflict(lake_settings, "probe step", step) == 2
+    assert other.execute("SELECT v FROM staging.probe WHERE id = 1").fetchone() == (11,)
+
+    def always() -> None:
+        calls.clear()  # the other writer now wins every time
+        step()
+
+    with pytest.raises(CommitConflict, match=r"^probe step: not committed after 3 attempts"):
+        rerun_on_conflict(dataclasses.replace(lake_settings, commit_retries=2,
+                                              commit_backoff_s=0.01), "probe step", always)
+    assert other.execute("SELECT v FROM staging.probe WHERE id = 1").fetchone() == (41,)
