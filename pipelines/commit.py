@@ -81,12 +81,8 @@ def committed(con: duckdb.DuckDBPyConnection, settings: Settings, target: Target
             last = attempt == attempts
             _record(con, settings, target, attempt, "failed" if last else "conflict", why, started)
             if last:
-                raise CommitConflict(
-                    f"{target}: not committed after {attempts} attempts, each met a concurrent "
-                    f"writer (last: {why}). Nothing of it was written; run the task again "
-                    "(KONEKTIVITAS_COMMIT_RETRIES sets the bound)."
-                ) from None
-            time.sleep(min(settings.commit_backoff_s * 2 ** (attempt - 1), MAX_WAIT_S))
+                raise _gave_up(str(target), attempts, why, "Nothing of it was written. ") from None
+            _back_off(settings, attempt)
             continue
         _record(con, settings, target, attempt, "committed", None, started)
         return result
@@ -118,14 +114,10 @@ def rerun_on_conflict(settings: Settings, what: str, step: Callable[[], T]) -> T
                 raise
             why = _one_line(exc)
             if attempt == attempts:
-                raise CommitConflict(
-                    f"{what}: not committed after {attempts} attempts, each met a concurrent "
-                    f"writer (last: {why}). Run the task again "
-                    "(KONEKTIVITAS_COMMIT_RETRIES sets the bound)."
-                ) from None
+                raise _gave_up(what, attempts, why, "") from None
             log.warning("%s: a concurrent writer committed first (%s); attempt %d of %d",
                         what, why, attempt + 1, attempts)
-            time.sleep(min(settings.commit_backoff_s * 2 ** (attempt - 1), MAX_WAIT_S))
+            _back_off(settings, attempt)
     raise AssertionError("unreachable")
 
 
@@ -176,6 +168,17 @@ def _record(con: duckdb.DuckDBPyConnection, settings: Settings, target: Target, 
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [target.dataset, target.partition_key, target.load_id, attempt, outcome, message,
          settings.hostname, os.getpid(), started, datetime.now(UTC)],
+    )
+
+
+def _back_off(settings: Settings, attempt: int) -> None:
+    time.sleep(min(settings.commit_backoff_s * 2 ** (attempt - 1), MAX_WAIT_S))
+
+
+def _gave_up(what: str, attempts: int, why: str, outcome: str) -> CommitConflict:
+    return CommitConflict(
+        f"{what}: not committed after {attempts} attempts, each met a concurrent writer "
+        f"(last: {why}). {outcome}Run the task again (KONEKTIVITAS_COMMIT_RETRIES sets the bound)."
     )
 
 
