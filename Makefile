@@ -7,7 +7,7 @@ HOME_DIR ?= ./data
 # Data Docs' stylesheets, scripts and fonts: npm packages pinned by package-lock.json.
 ASSETS  := pipelines/audit/datadocs_assets
 
-.PHONY: venv demo test lint lock bench clean
+.PHONY: venv demo airflow test lint lock bench clean
 
 $(BIN)/konektivitas: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ venv: $(BIN)/konektivitas $(ASSETS)/node_modules/.package-lock.json
 
 demo: venv
 	$(BIN)/konektivitas demo --home $(HOME_DIR)
+
+# Airflow's UI on the demo home (after `make demo`): URL and login printed, Ctrl-C stops it.
+airflow: venv
+	$(BIN)/konektivitas airflow --home $(HOME_DIR)
 
 test: venv
 	$(BIN)/ruff check .

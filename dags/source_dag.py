@@ -3,7 +3,6 @@
 import contextlib
 
 from airflow.sdk import BaseHook, PokeReturnValue, TaskGroup, task
-from airflow.sdk import exceptions as af
 
 import pipelines.assets as assets
 from pipelines.batch.sources import SOURCES, STEPS
@@ -12,7 +11,8 @@ POOL = "duckdb_writer"  # DuckDB has one writer: every task that opens the wareh
 
 
 def _work(source: str, kind: str | None, name: str, data, connection_id, context: dict):
-    from pipelines.batch import errors, run
+    from pipelines.batch import run
+    from pipelines.batch.airflow_errors import as_airflow
     from pipelines.settings import get_settings
 
     conn = None
@@ -21,14 +21,8 @@ def _work(source: str, kind: str | None, name: str, data, connection_id, context
     dates = [context.get(k) for k in ("logical_date", "data_interval_start", "data_interval_end")]
     try:
         return run.run_task(get_settings(), source, kind, name, data, conn, *dates)
-    except errors.NotConfigured as exc:
-        raise af.AirflowSkipException(str(exc)) from None
-    except errors.FilesNotLanded as exc:
-        raise af.AirflowSensorTimeout(str(exc)) from exc
-    except errors.WarehouseBusy as exc:
-        raise af.AirflowException(str(exc)) from None  # retryable: the other writer finishes
-    except errors.Unrecoverable as exc:
-        raise af.AirflowFailException(str(exc)) from None  # retrying cannot fix it
+    except Exception as exc:
+        raise as_airflow(exc) from None
 
 
 @task(pool=POOL)

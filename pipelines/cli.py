@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "pipelines.commands.bench",
     "pipelines.commands.audit",
     "pipelines.commands.selftest",
+    "pipelines.commands.ui",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -67,6 +68,15 @@ class Settings:
     sftp_layout: dict[str, str] = field(default_factory=lambda: dict(SFTP_LAYOUT))
     # The registry portal's index of editions, on the registry_portal Connection's host.
     portal_index_path: str = "/index.json"
+    # A warehouse commit that meets a concurrent writer (DuckLake: another worker publishing
+    # the same partition, or a conflicting change committed first) is retried this many times,
+    # waiting commit_backoff_s, then twice that, ... up to 10 s (pipelines.commit): about
+    # 1.5 min in all by default.
+    commit_retries: int = 12
+    commit_backoff_s: float = 0.5
+    # Who writes, as audit.warehouse_commit records it: the machine's name unless set (a
+    # container's hostname tells Celery workers apart; processes on one host need it set).
+    hostname: str = field(default_factory=socket.gethostname)
     # The token the demo partner API server (`konektivitas partner-api serve`) expects.
     partner_api_token: str = field(default="", repr=False)
     thresholds: dict[str, float] = field(
@@ -176,6 +186,9 @@ def get_settings(home: str | Path | None = None) -> Settings:
         pln_timeout_s=float(env.get("KONEKTIVITAS_PLN_TIMEOUT_S", "10")),
         pln_max_retries=int(float(env.get("KONEKTIVITAS_PLN_MAX_RETRIES", "4"))),
         pln_backoff_s=float(env.get("KONEKTIVITAS_PLN_BACKOFF_S", "0.5")),
+        commit_retries=int(env.get("KONEKTIVITAS_COMMIT_RETRIES", "12")),
+        commit_backoff_s=float(env.get("KONEKTIVITAS_COMMIT_BACKOFF_S", "0.5")),
+        hostname=env.get("KONEKTIVITAS_HOSTNAME") or socket.gethostname(),
         partner_api_token=env.get("PLN_PARTNER_API_TOKEN", ""),
         sftp_layout=sftp_layout(env.get("KONEKTIVITAS_SFTP_LAYOUT", "")),
         portal_index_path=env.get("KONEKTIVITAS_PORTAL_INDEX", "/index.json"),

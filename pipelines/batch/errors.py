@@ -1,4 +1,4 @@
-"""What the batch path raises. Plain exceptions: the DAGs decide what Airflow makes of them
+"""What the batch path raises. Plain exceptions: pipelines.batch.airflow_errors says what Airflow makes of them
 (a skip, a sensor timeout, a failure not worth retrying)."""
 
 

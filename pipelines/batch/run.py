@@ -25,6 +25,7 @@ from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured,
 from pipelines.batch.feed import Feed, Item
 from pipelines.batch.landing import Landed, unrecognised_files
 from pipelines.batch.sources import SOURCES, Delivery, Source
+from pipelines.commit import Target, committed, is_commit_conflict, rerun_on_conflict
 from pipelines.settings import Settings
 from pipelines.warehouse import session
 
@@ -64,7 +65,9 @@ def landing_layout() -> list[Landed]:
 def scan_landing(con: Con, settings: Settings) -> list[tuple[str, str]]:
     """Record in audit.unrecognised_file every landed file no delivery takes, and why."""
     found = unrecognised_files(settings, landing_layout())
-    audit.record_unrecognised(con, found)
+    # Every source's list task replaces this ledger: one commit, claimed and retried.
+    committed(con, settings, Target("unrecognised_file", "all"),
+              lambda c: audit.record_unrecognised(c, found))
     return found
 
 
@@ -130,8 +133,8 @@ def each_load(con: Con, settings: Settings, f: Feed, load_ids: list[str],
         except BatchRejected:
             continue  # recorded in audit.load; publish names it
         except Exception as exc:
-            if not reads_file or lock_conflict(exc):
-                raise
+            if not reads_file or lock_conflict(exc) or is_commit_conflict(exc):
+                raise  # not the file's fault: the task fails or is run again
             log.exception("%s: %s step failed", load.file_name, step.__name__)
             steps.reject(con, settings, load, f"{load.file_name}: could not be loaded: "
                                     f"{type(exc).__name__}: {first_line(exc)}")
@@ -204,7 +207,8 @@ def run_task(settings: Settings, source: str, kind: str | None, step: str, data:
     """One DAG task: a step of a delivery kind's group, the source's fetch (kind None, step
     "fetch": True once done, None while a sensor must look again), or an after-step."""
     partition = partition_of(source, logical_date, interval_start, interval_end)
-    try:
+
+    def one_step() -> Any:
         if kind is None and step == "fetch":
             with session(settings) as con:
                 return fetch(con, settings, source, partition, connection) or None
@@ -212,6 +216,9 @@ def run_task(settings: Settings, source: str, kind: str | None, step: str, data:
             with session(settings) as con:
                 return after(con, settings, source, step, partition)
         return run_step(settings, source, kind, step, partition, data, connection)
+
+    try:
+        return rerun_on_conflict(settings, f"{source}/{kind or step} {step} {partition}", one_step)
     except WarehouseBusy as exc:
         raise WarehouseBusy(f"{source}/{kind or step}: {exc}") from None
     except duckdb.IOException as exc:

@@ -17,13 +17,14 @@ from pipelines.audit.datadocs import write_index
 from pipelines.audit.suites import load_suite, required_columns
 from pipelines.audit.validation import ValidationSummary, validate_table
 from pipelines.batch.errors import BatchRejected
+from pipelines.commit import Target, committed, is_commit_conflict
 from pipelines.faults import fault_point
 from pipelines.io.archive import archive_file
 from pipelines.io.compressed import gzip_problem
 from pipelines.settings import Settings
 from pipelines.sqlnames import identifier
 from pipelines.sqlnames import load_id as checked_load_id
-from pipelines.warehouse import render_model, transaction
+from pipelines.warehouse import render_model
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,10 @@ def stage_step(
         rows = dataset.stage(con, settings, path, table, load)
     except BatchRejected as exc:
         raise reject(con, settings, load, f"{load.file_name}: {exc}") from exc
+    except duckdb.TransactionException as exc:
+        if is_commit_conflict(exc):
+            raise  # a concurrent writer, not the file: the step is run again
+        raise reject(con, settings, load, f"{load.file_name}: cannot be parsed: {exc}") from exc
     except duckdb.Error as exc:
         raise reject(con, settings, load, f"{load.file_name}: cannot be parsed: {exc}") from exc
     if rows is None:
@@ -231,7 +236,8 @@ def publish_step(
     ).fetchone()
     read = audit.rows_read(con, load.load_id)
     publish = dataset.publish or default_publish
-    with transaction(con):
+
+    def replace_partition(con: duckdb.DuckDBPyConnection) -> int:
         published = publish(con, settings, dataset, load, valid_rows(dataset, load.load_id))
         fault_point(settings, "mid-publish", dataset.name)  # core rows written, not committed
         if published + quarantined != read:
@@ -241,6 +247,12 @@ def publish_step(
             )
         audit.supersede_partition(con, dataset.name, load.partition_key, load.load_id)
         audit.finish_load(con, load.load_id, "published", None, published, quarantined)
+        return published
+
+    # One commit (one DuckLake snapshot), retried whole if another worker writes the
+    # partition at the same time.
+    published = committed(con, settings, Target(dataset.name, load.partition_key, load.load_id),
+                          replace_partition)
     if settings.warehouse_backend == "ducklake":
         audit.record_snapshot(con, load.load_id)
     # Core rows and the load's verdict commit together: the one window left is between

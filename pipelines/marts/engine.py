@@ -26,6 +26,7 @@ from datetime import date
 import duckdb
 
 from pipelines.audit import records as audit
+from pipelines.commit import Target, committed
 from pipelines.demo import marking
 from pipelines.marts.indicators import Indicator, indicators
 from pipelines.settings import LOCAL_TZ, Settings
@@ -182,13 +183,19 @@ def build(
     models = [m for m in discover(settings).values()
               if m.partition == partition and (chosen is None or m.name in chosen)]
     defs = indicators(settings)
-    counts = {}
-    with transaction(con):
+
+    def replace_partitions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+        counts = {}
         marking.remember(con, settings)  # statistics from demo data stay marked as such
         for m in models:
             counts[m.name] = build_model(con, settings, m, key, defs, **params)
             document(con, m, defs)
-    return counts
+        return counts
+
+    # On DuckLake the tower after-step of two days of one month, or it and the marts DAG,
+    # may rebuild the same month at once: one commit each, claimed and retried (pipelines.commit).
+    target = Target(f"marts:{partition}", str(key) if key is not None else "whole")
+    return committed(con, settings, target, replace_partitions)
 
 
 def build_whole(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:

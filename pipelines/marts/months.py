@@ -69,20 +69,22 @@ def last_build_watermark(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return con.execute("SELECT max(loads_through_at) FROM audit.mart_build").fetchone()[0]
 
 
-def stale_months(con: duckdb.DuckDBPyConnection) -> tuple[dict[date, list[str]], datetime | None]:
-    """{month: [dataset:partition, ...]} of months that loads since the last build touched,
-    and the finished_at of the newest of those loads."""
+def stale_months(con: duckdb.DuckDBPyConnection,
+                 ) -> tuple[dict[date, list[str]], datetime | None, list[str]]:
+    """{month: [dataset:partition, ...]} of months that loads no build has seen touched,
+    the finished_at of the newest of those loads, and their load ids."""
     since = last_build_watermark(con)
+    # Not "finished after the last build": a load's finished_at is its transaction's start,
+    # and on DuckLake a load that started earlier may commit after a build began.
     loads = con.execute(
-        """SELECT dataset, partition_key, finished_at FROM audit.load
+        """SELECT dataset, partition_key, finished_at, load_id FROM audit.load
            WHERE status IN ('published', 'superseded') AND finished_at IS NOT NULL
-             AND (CAST(? AS TIMESTAMPTZ) IS NULL OR finished_at > ?)
+             AND load_id NOT IN (SELECT load_id FROM audit.mart_build_load)
            ORDER BY finished_at""",
-        [since, since],
     ).fetchall()
     universe = reporting_months(con)
     stale: dict[date, list[str]] = {}
-    for dataset, key, _ in loads:
+    for dataset, key, _, _ in loads:
         start = month_of(key)
         if dataset in OWN_MONTH_DATASETS:
             touched = [start] if start in universe else []
@@ -90,14 +92,14 @@ def stale_months(con: duckdb.DuckDBPyConnection) -> tuple[dict[date, list[str]],
             touched = [m for m in universe if start is None or m >= start]
         for m in touched:
             stale.setdefault(m, []).append(f"{dataset}:{key}")
-    newest = loads[-1][2] if loads else since
-    return dict(sorted(stale.items())), newest
+    newest = max([since, loads[-1][2]] if since else [loads[-1][2]]) if loads else since
+    return dict(sorted(stale.items())), newest, [row[3] for row in loads]
 
 
 def build_stale_months(settings: Settings) -> list[date]:
     """Rebuild the whole marts and every month new data touched; record each build."""
     with session(settings) as con:
-        stale, newest = stale_months(con)
+        stale, newest, seen = stale_months(con)
         whole = engine.build_whole(con, settings)
         # The towers' after-step builds a day's indicators; a run killed between the day's
         # publish and that step leaves them to this build. Only a whole day qualifies: one
@@ -110,6 +112,8 @@ def build_stale_months(settings: Settings) -> list[date]:
             built = engine.build_month(con, settings, month)
             record_build(con, month, list(built), "; ".join(sorted(set(reasons)))[:2000], newest)
         record_build(con, None, list(whole), "whole marts", newest)
+        if seen:
+            con.execute("INSERT INTO audit.mart_build_load SELECT unnest(?), now()", [seen])
     return list(stale)
 
 

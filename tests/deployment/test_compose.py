@@ -75,3 +75,21 @@ def test_image_carries_the_data_docs_assets() -> None:
     # The final stage copies them after `COPY pipelines` (which .dockerignore keeps them out of).
     assert dockerfile.index(f"./{assets}/node_modules") > dockerfile.index("COPY --chown=airflow:root pipelines")
     assert "**/node_modules/" in (PROJECT_ROOT / ".dockerignore").read_text().splitlines()
+
+
+def test_writer_pool_lets_lake_writers_commit_concurrently() -> None:
+    """The `duckdb_writer` pool serialises writers only for a DuckDB file (the embedded
+    runner's pool has 1 slot); compose's warehouse is DuckLake, whose pool has room."""
+    import inspect
+
+    from pipelines import runner
+
+    compose = _compose()
+    init = compose["services"]["airflow-init"]["command"][1]
+    slots = int(re.search(r"airflow pools set duckdb_writer (\d+) ", init).group(1))
+    assert slots > 1
+    assert compose["x-airflow-common"]["environment"]["KONEKTIVITAS_WAREHOUSE"] == "ducklake"
+    assert "WRITER_POOL, 1," in inspect.getsource(runner.init_metadata)
+    # ... and the file says why.
+    assert "serialises writers only for a DuckDB-file warehouse" in (
+        PROJECT_ROOT / "docker-compose.yml").read_text()

@@ -1,22 +1,30 @@
 """The multi-machine deployment, run for real: docker-compose.yml's Airflow services
-(init, api-server, scheduler, dag-processor, triggerer, Celery worker) as plain processes,
-with the local PostgreSQL as Airflow's metadata database and DuckLake catalog and the local
-Redis as the Celery broker. The scheduler schedules a tower_logs day, the Celery worker
-runs its tasks, and the day lands in DuckLake. Skips where PostgreSQL or Redis is absent
-(.ci/run starts both)."""
+(init, api-server, scheduler, dag-processor, triggerer, two Celery workers) as plain
+processes, with the local PostgreSQL as Airflow's metadata database and DuckLake catalog
+and the local Redis as the Celery broker. Runs are created through the REST API with a
+token: the registry and the partner, and a backfill of a week of tower days; the marts
+follow on the sources' Assets. Both workers run tasks and commit to the lake at
+overlapping times, and the marts equal, row for row, those of the embedded
+`konektivitas run` over a copy of the same landing zone. Skips where PostgreSQL or Redis
+is absent (.ci/run starts both)."""
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import duckdb
 import pytest
 from compose_processes import (
     Local,
@@ -32,8 +40,6 @@ from local_services import psql, redis_answers
 
 from pipelines.batch.days import WITA
 from pipelines.settings import get_settings
-
-DAG = "tower_logs"
 
 
 def _forget_queue(db: int, queue: str) -> None:
@@ -107,8 +113,49 @@ class Api:
         raise AssertionError(f"timed out waiting for {what}\n{tail(procs)}")
 
 
-def test_compose_services_run_a_tower_day_through_celery_into_ducklake(local, tmp_path, monkeypatch):
+DAYS = 7  # tower days in the backfill
+SOURCES = ("village_registry", "pln_partner", "tower_logs")
+MARTS = "connectivity_marts"
+WORKERS = ("w1", "w2")
+
+
+def _embedded_run(landing: Path, home: Path, log: Path) -> subprocess.Popen:
+    """`konektivitas run` (DuckDB file, Airflow's in-process runner) over a copy of the
+    landing zone, in the background."""
+    shutil.copytree(landing, home / "landing")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("KONEKTIVITAS_", "AIRFLOW"))}
+    with log.open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--home", str(home)],
+                                env={**env, "COLUMNS": "160"}, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _rows(con, table: str) -> list[tuple]:
+    # Sums of doubles may differ in their last bits with the order rows are added in.
+    rows = con.execute(f"SELECT * FROM marts.{table}").fetchall()
+    norm = [tuple(round(v, 9) if isinstance(v, float) else v for v in r) for r in rows]
+    return sorted(norm, key=repr)
+
+
+def _marts(con) -> dict[str, list[tuple]]:
+    names = [n for (n,) in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
+        "ORDER BY table_name").fetchall()]
+    return {n: _rows(con, n) for n in names}
+
+
+def _overlapping(commits: list[tuple[str, datetime, datetime]]) -> list[tuple]:
+    """Pairs of commits by different workers whose [start, end] intervals overlap."""
+    return [(a, b) for a in commits for b in commits
+            if a[0] < b[0] and a[1] < b[2] and b[1] < a[2]]
+
+
+@pytest.mark.timeout(1200)  # takes 5-10 min on 2 idle cores; more when they are shared
+def test_two_celery_workers_load_every_source_and_the_marts_into_ducklake(
+        local, tmp_path, monkeypatch, request):
+    from pipelines.batch.days import local_midnight
     from pipelines.demo.generate import GenerateOptions, generate
+    from pipelines.demo.generate.towers import TowerOptions
 
     services = compose()["services"]
     logs = tmp_path / "logs"
@@ -116,7 +163,7 @@ def test_compose_services_run_a_tower_day_through_celery_into_ducklake(local, tm
     queue = f"kk_{local.airflow_db[-8:]}"
     extra = {
         # Test-only: a free port, one API worker, a token without a password, a queue of
-        # this test's own on the shared Redis, two task slots on a 2-core machine.
+        # this test's own on the shared Redis, two task slots per worker on a 2-core machine.
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__API__PORT": str(local.api_port),
         "AIRFLOW__API__WORKERS": "1",
@@ -131,66 +178,122 @@ def test_compose_services_run_a_tower_day_through_celery_into_ducklake(local, tm
             continue
         check_mounts(svc)
         envs[name] = service_env(svc, local, extra)
+        # No partner API here: without the connection its group is skipped (as embedded).
+        envs[name].pop("AIRFLOW_CONN_PLN_PARTNER_API", None)
 
-    # The day the scheduler will pick for an unpaused DAG without catchup: the last complete
-    # WITA day (and the current one, in case midnight passes during the test).
-    yesterday = datetime.now(WITA).date() - timedelta(days=1)
-    generate(GenerateOptions(home=local.data, start=yesterday, days=2), only={"registry", "towers"})
+    # A week of tower days ending with the last complete WITA day: the backfill's range,
+    # and the day the scheduler would pick on unpausing (the backfill has it already).
+    last = datetime.now(WITA).date() - timedelta(days=1)
+    first = last - timedelta(days=DAYS - 1)
+    generate(GenerateOptions(home=local.data, start=first, days=DAYS, towers=TowerOptions(towers=4)))
+    embedded = _embedded_run(local.data / "landing", tmp_path / "embedded", logs / "embedded.log")
+    request.addfinalizer(lambda: embedded.poll() is None and embedded.kill())
 
     init = subprocess.run(service_argv(services["airflow-init"]), env=envs["airflow-init"],
                           capture_output=True, text=True, timeout=300, cwd=logs)
     assert init.returncode == 0, init.stdout[-3000:] + init.stderr[-3000:]
 
+    worker = envs.pop("airflow-worker")
     procs = [start(name, service_argv(services[name]), envs[name], logs)
              for name in envs if name != "airflow-init"]
+    # Two workers, as two containers would be: each its own Celery name and host name.
+    procs += [start(w, [*service_argv(services["airflow-worker"]), "-H", f"{w}@%h"],
+                    {**worker, "KONEKTIVITAS_HOSTNAME": w,
+                     # each its own task-log server, as in its own container
+                     "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(_free_port())}, logs)
+              for w in WORKERS]
     try:
         api = Api(local.api_port)
-        api.wait("the api-server", lambda: api.call("GET", "/api/v2/version"), 180, procs)
+        api.wait("the api-server", lambda: api.call("GET", "/api/v2/version"), 240, procs)
         api.token = api.wait("a token", lambda: api.call("GET", "/auth/token").get("access_token"),
                              30, procs)
-        api.wait(f"{DAG} to be parsed", lambda: api.call("GET", f"/api/v2/dags/{DAG}"), 180, procs)
-        api.call("PATCH", f"/api/v2/dags/{DAG}", {"is_paused": False})
+        for dag_id in (*SOURCES, MARTS):
+            api.wait(f"{dag_id} to be parsed", lambda d=dag_id: api.call("GET", f"/api/v2/dags/{d}"),
+                     240, procs)
 
-        def finished():
-            runs = api.call("GET", f"/api/v2/dags/{DAG}/dagRuns")["dag_runs"]
-            done = [r for r in runs if r["state"] in ("success", "failed")]
-            return done[0] if done else None
+        def runs(dag_id: str) -> list[dict]:
+            return api.call("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=100")["dag_runs"]
 
-        run = api.wait(f"a {DAG} run to finish", finished, 420, procs)
-        tis = api.call("GET", f"/api/v2/dags/{DAG}/dagRuns/{run['dag_run_id']}/taskInstances")
+        def all_done(dag_id: str, at_least: int = 1):
+            rs = runs(dag_id)
+            return rs if len(rs) >= at_least and all(
+                r["state"] in ("success", "failed") for r in rs) else None
+
+        def trigger(dag_id: str) -> None:
+            api.call("POST", f"/api/v2/dags/{dag_id}/dagRuns",
+                     {"logical_date": datetime.now(UTC).isoformat()})
+            api.call("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+
+        api.call("PATCH", f"/api/v2/dags/{MARTS}", {"is_paused": False})  # on the Assets
+        # The registry first, as the embedded run does: the other sources match against it.
+        trigger("village_registry")
+        api.wait("the registry run", lambda: all_done("village_registry"), 600, procs)
+        backfill = api.call("POST", "/api/v2/backfills", {
+            "dag_id": "tower_logs", "from_date": local_midnight(first).isoformat(),
+            "to_date": local_midnight(last).isoformat(), "max_active_runs": 4,
+            "reprocess_behavior": "none"})
+        api.call("PATCH", "/api/v2/dags/tower_logs", {"is_paused": False})
+        trigger("pln_partner")
+        tower_runs = api.wait("the backfill", lambda: all_done("tower_logs", DAYS), 900, procs)
+        source_runs = {d: api.wait(f"{d} runs", lambda d=d: all_done(d), 300, procs)
+                       for d in SOURCES}
+
+        def marts_settled():
+            queued = api.call("GET", f"/api/v2/dags/{MARTS}/assets/queuedEvents")["total_entries"]
+            return None if queued else all_done(MARTS)
+
+        marts_runs = api.wait("the marts on the Assets", marts_settled, 600, procs)
+        marts_tis = [ti for r in marts_runs for ti in api.call(
+            "GET", f"/api/v2/dags/{MARTS}/dagRuns/{r['dag_run_id']}/taskInstances")["task_instances"]]
     finally:
         stop(procs)
         _forget_queue(local.redis_db, queue)
-    states = {ti["task_id"]: ti["state"] for ti in tis["task_instances"]}
-    assert run["state"] == "success", f"{states}\n{tail(procs)}"
-    # no Connection noc_sftp in this deployment: the SFTP fetch is skipped, landing/ loads
-    assert states.pop("fetch") == "skipped", states
-    assert set(states.values()) == {"success"}
-    # Every task went through Redis to the Celery worker (this test's queue, a host).
-    assert {ti["queue"] for ti in tis["task_instances"]} == {queue}
-    assert all(ti["hostname"] for ti in tis["task_instances"])
+    embedded.wait(timeout=600)
+    assert embedded.returncode == 0, (logs / "embedded.log").read_text()[-3000:]
 
-    day = datetime.fromisoformat(run["logical_date"]).astimezone(WITA).date()
-    assert day in (yesterday, yesterday + timedelta(days=1))
-    # The day is in DuckLake: catalog in PostgreSQL, Parquet on the data volume.
+    assert backfill["dag_id"] == "tower_logs"
+    backfilled = [r for r in tower_runs if r["run_type"] == "backfill"]
+    assert len(backfilled) == DAYS, [(r["logical_date"], r["run_type"]) for r in tower_runs]
+    failed = {d: [r["dag_run_id"] for r in rs if r["state"] != "success"]
+              for d, rs in {**source_runs, MARTS: marts_runs}.items()}
+    assert all(not f for f in failed.values()), f"{failed}\n{tail(procs)}"
+    assert {r["triggered_by"] for d in ("village_registry", "pln_partner")
+            for r in source_runs[d] if r["run_type"] == "manual"} == {"rest_api"}
+    # The marts ran on the Assets, through Celery (this test's queue).
+    assert {r["run_type"] for r in marts_runs} == {"asset_triggered"}
+    assert {ti["queue"] for ti in marts_tis} == {queue}
+    assert {ti["state"] for ti in marts_tis} == {"success"}
+    # Both workers ran tasks (each Celery worker's own log) ...
+    for w in WORKERS:
+        received = (logs / f"{w}.log").read_text(errors="replace").count(" received")
+        assert received > 0, f"{w} ran no task\n{tail(procs)}"
+
     for key in ("KONEKTIVITAS_WAREHOUSE", "KONEKTIVITAS_DUCKLAKE_CATALOG",
                 "KONEKTIVITAS_DUCKLAKE_DATA_PATH"):
-        monkeypatch.setenv(key, envs["airflow-worker"][key])
+        monkeypatch.setenv(key, worker[key])
     from pipelines.warehouse import session
 
     with session(get_settings(local.data), read_only=True) as con:
-        published = con.execute(
-            """SELECT dataset, rows_read, rows_published + rows_quarantined FROM audit.load
-               WHERE status = 'published' AND partition_key = ? ORDER BY dataset""",
-            [str(day)],
-        ).fetchall()
-        samples = con.execute(
-            "SELECT count(*) FROM core.fct_tower_kpi_5min WHERE kpi_date = ?", [day]
-        ).fetchone()[0]
-        daily = con.execute(
-            "SELECT count(*) FROM marts.tower_availability_daily WHERE kpi_date = ?", [day]
-        ).fetchone()[0]
-    assert {"tower_event", "tower_kpi"} <= {d for d, *_ in published}
-    assert all(read == accounted for _, read, accounted in published)
-    assert samples > 0 and daily > 0
+        commits = con.execute(
+            "SELECT hostname, started_at, finished_at FROM audit.warehouse_commit "
+            "WHERE outcome = 'committed'").fetchall()
+        lake = _marts(con)
+        unaccounted = con.execute(
+            "SELECT count(*) FROM audit.load WHERE status = 'published' "
+            "AND rows_read <> rows_published + rows_quarantined").fetchone()[0]
+    # ... and both committed to the lake, at overlapping times.
+    assert {h for h, *_ in commits} == set(WORKERS)
+    assert _overlapping(commits), sorted(commits, key=lambda c: c[1])
+    assert unaccounted == 0
     assert list(local.data.rglob("*.parquet"))
+
+    con = duckdb.connect(str(tmp_path / "embedded" / "warehouse.duckdb"), read_only=True)
+    try:
+        reference = _marts(con)
+    finally:
+        con.close()
+    assert set(lake) == set(reference)
+    assert reference["tower_availability_daily"] and reference["village_connectivity_monthly"]
+    differ = {t: [r for r in reference[t] if r not in lake[t]][:3] for t in reference
+              if lake[t] != reference[t]}
+    assert differ == {}, "marts that differ from the embedded run's (its rows not in the lake)"

@@ -88,3 +88,15 @@ def test_the_pull_settings_are_read_and_a_bad_layout_is_named(monkeypatch, tmp_p
     monkeypatch.setenv("KONEKTIVITAS_SFTP_LAYOUT", "kpis=/x")
     with pytest.raises(ValueError, match="KONEKTIVITAS_SFTP_LAYOUT: 'kpis=/x'"):
         get_settings(tmp_path / "home")
+
+
+def test_commit_settings_are_read(monkeypatch, tmp_path: Path) -> None:
+    for k, v in {"KONEKTIVITAS_COMMIT_RETRIES": "3", "KONEKTIVITAS_COMMIT_BACKOFF_S": "0.25",
+                 "KONEKTIVITAS_HOSTNAME": "worker-7"}.items():
+        monkeypatch.setenv(k, v)
+    s = get_settings(tmp_path / "home")
+    assert (s.commit_retries, s.commit_backoff_s, s.hostname) == (3, 0.25, "worker-7")
+    monkeypatch.delenv("KONEKTIVITAS_HOSTNAME")
+    import socket
+
+    assert get_settings(tmp_path / "home").hostname == socket.gethostname()
