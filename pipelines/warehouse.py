@@ -157,6 +157,7 @@ def session(
 # Connections inside a transaction() block: a nested block joins the outer transaction
 # (DuckDB has no nested transactions, and a refused BEGIN aborts the open one).
 _OPEN_TRANSACTIONS: set[int] = set()
+_AFTER_COMMIT: dict[int, dict[str, Callable[[], None]]] = {}
 
 
 @contextmanager
@@ -172,10 +173,23 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         yield con
     except BaseException:
         _OPEN_TRANSACTIONS.discard(id(con))
+        _AFTER_COMMIT.pop(id(con), None)
         con.execute("ROLLBACK")
         raise
     _OPEN_TRANSACTIONS.discard(id(con))
+    hooks = _AFTER_COMMIT.pop(id(con), {})
     con.execute("COMMIT")
+    for hook in hooks.values():
+        hook()
+
+
+def after_commit(con: duckdb.DuckDBPyConnection, name: str, hook: Callable[[], None]) -> None:
+    """Run `hook` once the connection's open transaction() has committed (never if it rolls
+    back), once per `name` however often it is asked for; at once when none is open."""
+    if id(con) in _OPEN_TRANSACTIONS:
+        _AFTER_COMMIT.setdefault(id(con), {}).setdefault(name, hook)
+    else:
+        hook()
 
 
 def migration_files(folder: Path) -> list[tuple[str, Path]]:

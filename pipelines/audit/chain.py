@@ -7,6 +7,16 @@ one leaves an entry without its record, reordering entries breaks the links, and
 written outside the pipeline has no entry. One chain rather than one per table, so a
 verifier walks one sequence and also sees records moved between tables' histories.
 
+Sealing is two steps, so that writers on several machines (DuckLake) never fork the chain
+and a long publish never waits on the chain. `seal` computes a record's content hash in
+the writer's own transaction and appends it to audit.chain_pending: an insert, which
+commits with the record or not at all. Once that transaction has committed, `link` gives
+the pending hashes their places (seq, prev) in a short transaction of its own that also
+moves audit.chain_head, the chain's one-row head. Two linkers at once both replace that
+row: DuckLake (and DuckDB) refuse the second commit, which links again on the new head. A
+process killed between the two steps leaves its hashes pending, committed with their
+records; the next link, by any writer, places them.
+
 A record's canonical content is DuckDB's JSON of its row (columns in table order, the
 session in UTC), so it is computed in SQL both when sealed and when verified. Kinds with
 many rows per load (quarantine, validation results) are sealed as one batch per load: the
@@ -16,11 +26,19 @@ sha256 over their rows' JSON, one per line, in a fixed order.
 from __future__ import annotations
 
 import hashlib
+import logging
+import random
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import duckdb
 
+from pipelines.warehouse import after_commit, transaction
+
 GENESIS = "0" * 64
+log = logging.getLogger(__name__)
+LINK_ATTEMPTS = 40  # concurrent linkers: each lost race costs one short transaction
 
 
 @dataclass(frozen=True)
@@ -64,41 +82,86 @@ def entry_hash(seq: int, kind: str, key: str, content: str, prev: str) -> str:
 
 def head(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
     """(seq, entry_sha256) of the chain's last entry; (0, GENESIS) for an empty chain."""
-    row = con.execute(
-        "SELECT seq, entry_sha256 FROM audit.chain ORDER BY seq DESC LIMIT 1"
-    ).fetchone()
+    row = con.execute("SELECT seq, entry_sha256 FROM audit.chain_head").fetchone()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
 def seal(
     con: duckdb.DuckDBPyConnection, kind_name: str, where: str, params: list | None = None,
 ) -> int:
-    """Append a chain entry for each record of the kind matching `where`, in key order;
-    a record whose latest entry already holds its content is not sealed again. Runs in
-    the caller's transaction, if any. Entries appended."""
+    """Seal each record of the kind matching `where`: its content hash goes to
+    audit.chain_pending in the caller's transaction, if any, and is linked into the chain
+    once that has committed. A record whose latest sealed content is unchanged is not
+    sealed again. Records sealed."""
     kind = KINDS[kind_name]
     found = content_hashes(con, kind, where, params)
     if not found:
         return 0
     sealed = dict(con.execute(
-        f"""SELECT record_key, content_sha256 FROM audit.chain WHERE kind = ?
-              AND record_key IN (SELECT {kind.key} FROM {kind.table} AS t WHERE {where})
-            QUALIFY row_number() OVER (PARTITION BY record_key ORDER BY seq DESC) = 1""",
-        [kind_name, *(params or [])],
+        f"""SELECT record_key, content_sha256 FROM (
+                SELECT record_key, content_sha256, seq AS n FROM audit.chain WHERE kind = ?
+                UNION ALL
+                SELECT record_key, content_sha256, 9e18 + epoch_us(pended_at)
+                FROM audit.chain_pending WHERE kind = ?)
+            WHERE record_key IN (SELECT {kind.key} FROM {kind.table} AS t WHERE {where})
+            QUALIFY row_number() OVER (PARTITION BY record_key ORDER BY n DESC) = 1""",
+        [kind_name, kind_name, *(params or [])],
     ).fetchall())
-    seq, prev = head(con)
-    rows = []
-    for key in sorted(found):
-        if sealed.get(key) == found[key]:
-            continue
-        seq += 1
-        entry = entry_hash(seq, kind_name, key, found[key], prev)
-        rows.append([seq, kind_name, key, found[key], prev, entry])
-        prev = entry
+    at = datetime.now(UTC)  # wall time, not the transaction's: the order sealed
+    rows = [[kind_name, key, found[key], at] for key in sorted(found)
+            if sealed.get(key) != found[key]]
     if rows:
         con.executemany(
-            """INSERT INTO audit.chain (seq, kind, record_key, content_sha256, prev_sha256,
-                                        entry_sha256, sealed_at) VALUES (?, ?, ?, ?, ?, ?, now())""",
+            """INSERT INTO audit.chain_pending (kind, record_key, content_sha256, pended_at)
+               VALUES (?, ?, ?, ?)""",
             rows,
         )
+        after_commit(con, "chain.link", lambda: link(con))
+    return len(rows)
+
+
+def link(con: duckdb.DuckDBPyConnection) -> int:
+    """Give every pending content hash its place in the chain, in the order sealed, in one
+    transaction that also moves the head. Losing a race to another linker (its commit
+    refused) links again from the new head. Entries appended. Never raises a lost race:
+    it runs after its records committed, and what it could not place stays pending for
+    the next link."""
+    from pipelines.commit import is_commit_conflict
+
+    for attempt in range(1, LINK_ATTEMPTS + 1):
+        try:
+            with transaction(con):
+                return _link_pending(con)
+        except duckdb.TransactionException as exc:
+            if not is_commit_conflict(exc):
+                raise
+            time.sleep(random.uniform(0.01, 0.05 * attempt))  # let the winner's commit land
+    log.warning("audit chain: %d linkers in a row committed first; the sealed hashes stay in "
+                "audit.chain_pending for the next link", LINK_ATTEMPTS)
+    return 0
+
+
+def _link_pending(con: duckdb.DuckDBPyConnection) -> int:
+    pending = con.execute(
+        """SELECT kind, record_key, content_sha256, pended_at FROM audit.chain_pending
+           ORDER BY pended_at, kind, record_key"""
+    ).fetchall()
+    if not pending:
+        return 0
+    seq, prev = head(con)
+    rows = []
+    for kind, key, content, _ in pending:
+        seq += 1
+        entry = entry_hash(seq, kind, key, content, prev)
+        rows.append([seq, kind, key, content, prev, entry])
+        prev = entry
+    con.executemany(
+        """INSERT INTO audit.chain (seq, kind, record_key, content_sha256, prev_sha256,
+                                    entry_sha256, sealed_at) VALUES (?, ?, ?, ?, ?, ?, now())""",
+        rows,
+    )
+    con.execute("DELETE FROM audit.chain_pending")  # the rows read above: this snapshot's
+    # Replacing the one head row is what makes two linkers at once conflict.
+    con.execute("UPDATE audit.chain_head SET seq = ?, entry_sha256 = ?, moved_at = now()",
+                [seq, prev])
     return len(rows)

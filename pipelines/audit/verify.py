@@ -70,6 +70,10 @@ def chain_links(con: duckdb.DuckDBPyConnection) -> list[str]:
         if chain.entry_hash(seq, kind, key, content, prev_sha) != entry:
             problems.append(f"{where}: entry edited (its hash does not match its content)")
         expected, prev = seq + 1, entry
+    head_seq, head_sha = chain.head(con)
+    if (head_seq, head_sha) != (expected - 1, prev):
+        problems.append(f"the chain ends at entry {expected - 1}, but audit.chain_head says entry "
+                        f"{head_seq}: entries after {expected - 1} deleted, or the head edited")
     return problems
 
 
@@ -78,10 +82,16 @@ def sealed_records(con: duckdb.DuckDBPyConnection) -> list[str]:
     problems = []
     for kind in chain.KINDS.values():
         now = chain.content_hashes(con, kind)
+        # A hash still pending (its writer killed before the link) counts as sealed.
         sealed = {key: (seq, content) for key, seq, content in con.execute(
-            """SELECT record_key, seq, content_sha256 FROM audit.chain WHERE kind = ?
-               QUALIFY row_number() OVER (PARTITION BY record_key ORDER BY seq DESC) = 1""",
-            [kind.name],
+            """SELECT record_key, coalesce(CAST(seq AS VARCHAR), 'pending'), content_sha256
+               FROM (SELECT record_key, seq, content_sha256 FROM audit.chain WHERE kind = ?
+                     UNION ALL
+                     SELECT record_key, NULL, content_sha256 FROM audit.chain_pending
+                     WHERE kind = ?)
+               QUALIFY row_number() OVER (PARTITION BY record_key
+                                          ORDER BY seq DESC NULLS FIRST) = 1""",
+            [kind.name, kind.name],
         ).fetchall()}
         what = f"{kind.table} batch of load" if kind.name in BATCHES else f"{kind.table} record"
         for key in sorted(sealed.keys() | now.keys()):

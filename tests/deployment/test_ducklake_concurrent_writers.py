@@ -202,3 +202,40 @@ def test_a_step_whose_own_commit_meets_another_writer_is_run_again(lake_settings
         rerun_on_conflict(dataclasses.replace(lake_settings, commit_retries=2,
                                               commit_backoff_s=0.01), "probe step", always)
     assert other.execute("SELECT v FROM staging.probe WHERE id = 1").fetchone() == (41,)
+
+
+def test_writers_sealing_at_once_keep_one_unbroken_chain(lake_settings) -> None:
+    """Three writers each start 15 loads, each load its own commit, all at once: the audit
+    chain stays one sequence (no two entries in one place) and seals every event."""
+    from pipelines.audit import records as audit
+    from pipelines.audit.verify import chain_links, sealed_records
+
+    start = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        con = connect(lake_settings)
+        try:
+            start.wait()
+            for i in range(15):
+                audit.start_load(con, "registry", "d", f"2025-{n + 1:02d}-{i + 1:02d}", None, "x.csv")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            con.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    reader = connect(lake_settings, read_only=True)
+    try:
+        assert chain_links(reader) == [] and sealed_records(reader) == []
+        assert reader.execute(
+            "SELECT count(*), count(DISTINCT seq), max(seq) FROM audit.chain WHERE kind = 'load_event'"
+        ).fetchone() == (45, 45, 45)
+        assert reader.execute("SELECT count(*) FROM audit.chain_pending").fetchone() == (0,)
+    finally:
+        reader.close()

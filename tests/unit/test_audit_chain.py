@@ -45,7 +45,7 @@ def test_an_edit_a_deletion_and_an_unsealed_record_are_named(con, settings) -> N
     b = audit.start_load(con, "registry", "d", "2025-08-01", None, "b.csv")
     con.execute("UPDATE audit.load_event SET file_name = 'z.csv' WHERE load_id = ?", [a.load_id])
     con.execute("DELETE FROM audit.load_event WHERE load_id = ?", [b.load_id])
-    con.execute("INSERT INTO audit.validation_result VALUES ('x', 's', 't', '{}', 'r', true, 1, 0, now())")
+    con.execute("INSERT INTO audit.validation_result VALUES ('x', 's', 't', '{}', 'r', true, 1, 0, now(), NULL, NULL, NULL)")
     problems = sealed_records(con)
     assert any(f"audit.load_event record {a.load_id}#1 (chain entry 1): edited" in p for p in problems)
     assert any(f"audit.load_event record {b.load_id}#2 (chain entry 2): deleted" in p for p in problems)
@@ -108,3 +108,30 @@ def test_exact_aggregates_give_the_same_bits_in_any_row_order() -> None:
     assert len(exact) == 1, exact
     # The plain float sum is the problem being solved: its bits do depend on the order.
     assert len(plain) > 1, plain
+
+
+def test_columns_added_to_a_sealed_table_reseal_only_untouched_batches(tmp_path: Path) -> None:
+    """500 added columns to audit.validation_result, which changes every batch's canonical
+    content: 510 seals again the batches still as sealed, not one altered before it."""
+    before = tmp_path / "before"
+    before.mkdir()
+    for path in MIGRATIONS.glob("*.sql"):
+        if path.name < "500":
+            shutil.copy(path, before / path.name)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("SET TimeZone = 'UTC'")
+    migrate(con, before)
+    for load_id in ("kept", "altered"):
+        con.execute("INSERT INTO audit.validation_result VALUES (?, 'd', 't', '{}', 'r', true, 3, 0, now())",
+                    [load_id])
+    con.execute("""INSERT INTO audit.chain
+        SELECT row_number() OVER (ORDER BY load_id), 'validation_result', load_id, h, '', '', now()
+        FROM (SELECT t.load_id, sha256(string_agg(CAST(to_json(t) AS VARCHAR), chr(10))) AS h
+              FROM audit.validation_result AS t GROUP BY 1)""")
+    con.execute("UPDATE audit.validation_result SET success = false WHERE load_id = 'altered'")
+
+    migrate(con, MIGRATIONS)
+    problems = sealed_records(con)
+    assert [p for p in problems if "batch of load" in p] == [
+        "audit.validation_result batch of load altered (chain entry 1): edited since sealed"]
+    con.close()
