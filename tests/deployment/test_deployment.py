@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from audit_check import assert_audit_verifies
 from compose_processes import (
     Local,
     check_mounts,
@@ -286,6 +287,8 @@ def test_two_celery_workers_load_every_source_and_the_marts_into_ducklake(
     assert _overlapping(commits), sorted(commits, key=lambda c: c[1])
     assert unaccounted == 0
     assert list(local.data.rglob("*.parquet"))
+    # Two workers wrote the audit records at once: one unbroken chain, every check holds.
+    assert_audit_verifies(local.data)
 
     con = duckdb.connect(str(tmp_path / "embedded" / "warehouse.duckdb"), read_only=True)
     try:
