@@ -46,6 +46,41 @@ def pytest_make_collect_report(collector: pytest.Collector):
         _as_failure(report)
 
 
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three demo days over a month end, run through every DAG with the demo partner API on
+    loopback: the auditor's tests read it (and alter only copies of it)."""
+    import sys
+
+    from pipelines.commands.pln import demo_partner_api
+
+    home = tmp_path_factory.mktemp("demo") / "home"
+
+    def cli(*args: str) -> None:  # the environment as it is now: the partner API's Connection
+        env = {**os.environ, "KONEKTIVITAS_HOME": str(home), "COLUMNS": "200"}
+        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--home", str(home)],
+                              capture_output=True, text=True, env=env, timeout=900)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    cli("generate", "--start", "2026-09-29", "--days", "3")
+    with demo_partner_api(get_settings(home)):
+        cli("run")
+    return home
+
+
+@pytest.fixture
+def audit_verified():
+    """After a test's DAG runs: `konektivitas audit verify` must pass on every home the test
+    hands to it (archive bytes, the hash chain, the reconciliation invariants). Every test
+    that runs DAGs on a home it leaves untouched asks for this one fixture."""
+    from audit_check import assert_audit_verifies
+
+    homes: list[Path] = []
+    yield homes.append
+    for h in homes:
+        assert_audit_verifies(h)
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     h = tmp_path / "home"

@@ -31,18 +31,9 @@ def _cli(*args: str, home: Path, env: dict[str, str] | None = None) -> subproces
     )
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three demo days across a month end, run with the demo partner API on loopback."""
-    from pipelines.commands.pln import demo_partner_api
-
-    home = tmp_path_factory.mktemp("desk") / "home"
-    gen = _cli("generate", "--start", "2026-09-29", "--days", "3", home=home)
-    assert gen.returncode == 0, gen.stdout + gen.stderr
-    with demo_partner_api(get_settings(home)):
-        run = _cli("run", home=home)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return home
+@pytest.fixture
+def home(demo_home: Path) -> Path:
+    return demo_home
 
 
 @pytest.fixture
@@ -147,11 +138,14 @@ def test_trace_blank_spots_to_the_archived_bytes(home, con, settings) -> None:
 
 
 def test_trace_works_for_every_mart(con, settings) -> None:
+    empty = []
     for model in discover(settings).values():
         grain = ", ".join(f'"{c}"' for c in model.grain)
         rel = con.execute(f"SELECT {grain}, * EXCLUDE ({grain}) FROM {model.qualified} LIMIT 1")
         row = rel.fetchone()
-        assert row is not None, f"{model.qualified} is empty on the demo home"
+        if row is None:
+            empty.append(model.name)
+            continue
         names = [d[0] for d in rel.description]
         key = ",".join(str(v) for v in row[:len(model.grain)])
         column = next(n for n in names if n not in model.grain)
@@ -159,6 +153,8 @@ def test_trace_works_for_every_mart(con, settings) -> None:
         assert t.value == dict(zip(names, row, strict=True))[column]
         assert t.steps or t.limits, model.name
         assert t.adds_up is not False, (model.name, t.explanation)
+    # The demo is a regency run: the province mart has rows only for a province or the nation.
+    assert empty == ["province_connectivity_monthly"]
 
 
 def test_a_monthly_sum_over_days_adds_up_the_month_only(con, settings) -> None:

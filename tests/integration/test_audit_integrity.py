@@ -32,14 +32,9 @@ def _cli(*args: str, home: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small demo home (three days over a month end) run through every DAG."""
-    h = tmp_path_factory.mktemp("audit") / "home"
-    for args in (("generate", "--start", "2026-09-29", "--days", "3"), ("run",)):
-        proc = _cli(*args, home=h)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    return h
+@pytest.fixture
+def home(demo_home: Path) -> Path:
+    return demo_home
 
 
 def _copy(home: Path, tmp_path: Path) -> Path:

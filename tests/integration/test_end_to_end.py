@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from audit_check import assert_audit_verifies
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +37,7 @@ def _counts(home: Path) -> dict[str, object]:
         con.close()
 
 
-def test_generate_run_and_rerun_through_airflow(tmp_path: Path) -> None:
+def test_generate_run_and_rerun_through_airflow(tmp_path: Path, audit_verified) -> None:
     home = tmp_path / "home"
     # A few days across a month end keep the run short and still give two months.
     gen = _cli("generate", "--start", "2026-09-29", "--days", "3", home=home)
@@ -58,7 +57,7 @@ def test_generate_run_and_rerun_through_airflow(tmp_path: Path) -> None:
     second = _cli("run", home=home)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _counts(home) == after_first
-    assert_audit_verifies(home)
+    audit_verified(home)
     _statistician_desk_works(home)
 
 

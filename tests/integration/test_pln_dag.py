@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-from audit_check import assert_audit_verifies
 from pln_support import TOKEN, write_config
 
 from pipelines.batch.sources import SOURCES
@@ -22,7 +21,7 @@ from pipelines.warehouse import session
 
 
 @pytest.mark.slow
-def test_pln_partner_dag_runs_end_to_end(settings, tmp_path):
+def test_pln_partner_dag_runs_end_to_end(settings, tmp_path, audit_verified):
     generate(GenerateOptions(home=settings.home, days=31), only=("registry", "pln"))
     faults = Faults(rate_limit_first=1, retry_after_s=1, error_every=5, duplicate_across_pages=True)
     env = {
@@ -57,7 +56,7 @@ def test_pln_partner_dag_runs_end_to_end(settings, tmp_path):
                    "IS NOT NULL") > 20
         assert one("SELECT count(*) FROM audit.load WHERE source = 'pln' "
                    "AND status NOT IN ('published')") == 0
-    assert_audit_verifies(settings.home)
+    audit_verified(settings.home)
     leaks = [p for p in settings.home.rglob("*") if p.is_file() and TOKEN.encode() in p.read_bytes()]
     assert leaks == []  # Airflow's logs and metadata included
 

@@ -21,7 +21,9 @@ from pipelines.settings import get_settings
 DAYS = ["2026-09-01", "2026-09-02"]
 
 
-def test_tower_logs_fetches_its_days_over_sftp_and_loads_them(home: Path, tmp_path: Path):
+def test_tower_logs_fetches_its_days_over_sftp_and_loads_them(home: Path, tmp_path: Path,
+                                                               audit_verified):
+    audit_verified(home)
     # the demo generator writes a landing zone: here it is the NOC's server instead
     noc = tmp_path / "noc"
     generate(GenerateOptions(home=noc, start=__import__("datetime").date(2026, 9, 1), days=2))

@@ -13,7 +13,6 @@ import sys
 import textwrap
 
 import pytest
-from audit_check import assert_audit_verifies
 
 from pipelines.runner import airflow_environment
 from pipelines.settings import get_settings
@@ -65,7 +64,7 @@ def test_timetable_gives_the_local_day_to_scheduled_and_test_runs(home):
 
 
 @pytest.mark.slow
-def test_tower_logs_dag_loads_days_then_fails_clearly_on_a_bad_file(home):
+def test_tower_logs_dag_loads_days_then_fails_clearly_on_a_bad_file(home, audit_verified):
     got = run_python(home, """
         import json
         from datetime import date
@@ -122,4 +121,4 @@ def test_tower_logs_dag_loads_days_then_fails_clearly_on_a_bad_file(home):
     assert got["daily_days"] == 2
     (message,) = got["rejected"][0]
     assert "landing/towers/kpi/2026-09-03.csv" in message and "battery_v" in message
-    assert_audit_verifies(home)
+    audit_verified(home)
