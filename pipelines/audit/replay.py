@@ -7,25 +7,31 @@ under; the scratch home then runs exactly as `konektivitas run` does (every DAG 
 Airflow's runner, then the marts). Every row of the month's month- and day-partitioned
 marts is then compared, column by column, with what is published.
 
-Loads that did not come from a landed file (a partner API pull) cannot be replayed from
-the archive by this path: they are named in the result, never fetched again.
+The partner API's pulls are replayed from their archived pages and manifests through the
+api delivery's own steps (pipelines.audit.replay_api), never fetched again; then the marts
+of every month they touched are built again. A load that came neither from a landed file
+nor from a pull is named in the result as not replayable.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from pipelines.audit.replay_api import ArchivedPull, is_api_load, replay_pulls
 from pipelines.demo import marking
 from pipelines.marts import engine
-from pipelines.marts.months import feeds_month
+from pipelines.marts.months import build_stale_months, feeds_month
 from pipelines.settings import Settings
 from pipelines.warehouse import session
 
@@ -64,23 +70,26 @@ class Replay:
         return lines
 
 
-def month_inputs(con: duckdb.DuckDBPyConnection, month: date) -> tuple[list[tuple[str, str]], list[str]]:
-    """([(landing name, archive path)], [loads not replayable]) of the published loads
-    that feed the month."""
+def month_inputs(con: duckdb.DuckDBPyConnection, month: date
+                 ) -> tuple[list[tuple[str, str]], list[ArchivedPull], list[str]]:
+    """([(landing name, archive path)], [partner API pulls, in load order], [loads not
+    replayable]) of the published loads that feed the month."""
     rows = con.execute(
         """SELECT l.load_id, l.dataset, l.partition_key, l.file_name, f.archive_path
            FROM audit.load AS l LEFT JOIN audit.file AS f USING (sha256)
-           WHERE l.status = 'published' ORDER BY l.file_name"""
+           WHERE l.status = 'published' ORDER BY l.started_at, l.file_name"""
     ).fetchall()
-    files, other = {}, []
+    files, pulls, other = {}, [], []
     for load_id, dataset, key, name, archived in rows:
         if not feeds_month(dataset, key, month):
             continue
         if name and name.startswith("landing/") and archived:
             files[name] = archived
+        elif is_api_load(name) and archived and "/" in key:
+            pulls.append(ArchivedPull(dataset, key, name, archived))
         else:
             other.append(f"load {load_id} ({dataset}:{key}, {name})")
-    return sorted(files.items()), other
+    return sorted(files.items()), pulls, other
 
 
 def land_archived(settings: Settings, scratch: Settings, files: list[tuple[str, str]]) -> None:
@@ -95,25 +104,39 @@ def replay_month(settings: Settings, month: date, keep: bool = False) -> Replay:
 
     month = month.replace(day=1)
     with session(settings, read_only=True) as con:
-        files, other = month_inputs(con, month)
+        files, pulls, other = month_inputs(con, month)
         demo = marking.is_demo(con)
     root = Path(tempfile.mkdtemp(prefix=f"konektivitas-replay-{month:%Y-%m}-"))
     # The scratch home is always a DuckDB file, whatever backend the published one uses.
     scratch = dataclasses.replace(settings, home=root, warehouse_backend="duckdb",
                                   ducklake_catalog="", ducklake_data_path="")
-    result = Replay(month, root, files=len(files), not_replayable=other)
+    result = Replay(month, root, files=len(files) + len(pulls), not_replayable=other)
     try:
         land_archived(settings, scratch, files)
         if demo:
             marking.mark_landing(scratch.landing, seed=0)
-        report = run_pending(scratch, log=run_log(scratch))
+        with _no_connections():  # the archive is the only input: nothing is fetched again
+            report = run_pending(scratch, log=run_log(scratch))
         result.failed_runs = [f"{d} {when}: {state} (see {run_log(scratch)})"
                               for d, when, state in report.failed]
+        if pulls:
+            replay_pulls(settings, scratch, pulls)
+            build_stale_months(scratch)
         compare(settings, scratch, result)
     finally:
         if not keep:
             shutil.rmtree(root, ignore_errors=True)
     return result
+
+
+@contextmanager
+def _no_connections() -> Iterator[None]:
+    """Airflow Connections given in the environment (AIRFLOW_CONN_*) hidden for the block."""
+    hidden = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("AIRFLOW_CONN_")}
+    try:
+        yield
+    finally:
+        os.environ.update(hidden)
 
 
 def compare(published: Settings, replayed: Settings, result: Replay) -> None:
