@@ -60,14 +60,14 @@ def first_statistic(settings: Settings) -> str:
         latest = con.execute(
             """SELECT month_date, villages_total, villages_blank_spot, villages_unknown,
                       villages_connected_pct, population_blank_spot
-               FROM marts.regency_connectivity_monthly ORDER BY month_date DESC LIMIT 1"""
+               FROM marts.region_connectivity_monthly ORDER BY month_date DESC LIMIT 1"""
         ).fetchone()
         if latest:
             month, total, blank, unknown, pct, pop = latest
             pct_text = "n/a" if pct is None else f"{pct:.1f} %"
             return (f"{month:%Y-%m}: {blank} of {total} villages are blank spots "
                     f"({unknown} unknown, {pct_text} connected, {pop or 0:,} people in blank "
-                    "spots) — marts.regency_connectivity_monthly")
+                    "spots) — marts.region_connectivity_monthly")
         districts, villages = con.execute(
             "SELECT count(*), sum(villages_total) FROM marts.district_village_count"
         ).fetchone()

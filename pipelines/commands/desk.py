@@ -91,6 +91,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = get_settings(args.home)
     month = args.month or latest_month(settings)
     if month is None:
-        raise ValueError("no month in marts.regency_connectivity_monthly yet: run the pipeline first")
+        raise ValueError("no month in marts.region_connectivity_monthly yet: run the pipeline first")
     console.print(f"wrote {write_report(settings, month, args.out)}")
     return 0

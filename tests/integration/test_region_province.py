@@ -88,12 +88,20 @@ def test_the_marts_follow_the_province(province):
         prov = con.execute("SELECT province_code, province_name, villages_total, "
                            "towers_in_service FROM marts.province_connectivity_monthly "
                            "WHERE month_date = ?", [MONTH]).fetchall()
+        # The region mart (the report's headline) is the province, whole.
+        region = con.execute("SELECT * EXCLUDE (region_code, region_name) FROM "
+                             "marts.region_connectivity_monthly WHERE month_date = ?",
+                             [MONTH]).fetchall()
+        whole = con.execute("SELECT * EXCLUDE (province_code, province_name) FROM "
+                            "marts.province_connectivity_monthly WHERE month_date = ?",
+                            [MONTH]).fetchall()
     assert sorted(v for (v,) in vil) == sorted(villages)
     assert {d for d, _ in dis} == districts
     assert sum(n for _, n in dis) == len(villages)
     assert {r[0]: r[2] for r in reg} == dict(per_regency)
     assert all(r[1] for r in reg) and sum(r[3] for r in reg) == 300
     assert prov == [("64", "Kalimantan Timur", 1035, 300)]
+    assert region == whole and len(region) == 1
 
 
 def test_the_province_village_mart_equals_the_cross_join(province):
@@ -116,5 +124,6 @@ def test_a_regency_run_has_no_province_rows(province):
                           "marts.regency_connectivity_monthly WHERE month_date = ?",
                           [MONTH]).fetchall()
     assert counts["province_connectivity_monthly"] == 0
+    assert counts["region_connectivity_monthly"] == 1
     assert counts["village_connectivity_monthly"] == 237
     assert reg == [("64.02", 237)]

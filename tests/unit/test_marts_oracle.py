@@ -352,6 +352,13 @@ def test_every_indicator_equals_the_oracle(built, month) -> None:
                        ("district_connectivity_monthly_harmonised", "current_district_code")):
         got = _mart(con, table, "regency_code" if key == "regency" else "district_code", month)
         _assert_rows_equal(got, oracle.areas(month, threshold, key), f"{table} {month}")
+    # A regency run's region mart (the report's headline) is its regency's row.
+    (region,) = _mart(con, "region_connectivity_monthly", "region_code", month).values()
+    (regency,) = _mart(con, "regency_connectivity_monthly", "regency_code", month).values()
+    assert (region["region_code"], region["region_name"]) == (regency["regency_code"],
+                                                              regency["regency_name"])
+    assert ({k: v for k, v in region.items() if not k.startswith("region_")}
+            == {k: v for k, v in regency.items() if not k.startswith("regency_")})
     # The month's input completeness.
     in_service, loaded = oracle.tower_days(month)
     start_at = datetime(month.year, month.month, 1, tzinfo=UTC) - UTC8

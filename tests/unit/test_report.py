@@ -13,7 +13,7 @@ from pipelines.marts.report.svg import STATUS_COLOURS
 
 
 def sample_data() -> ReportData:
-    d = ReportData(month=date(2026, 10, 1), previous=date(2026, 9, 1), regency_name="Kab. Uji")
+    d = ReportData(month=date(2026, 10, 1), previous=date(2026, 9, 1), region_name="Kab. Uji")
     d.headline = {
         "villages_total": (120, 120), "villages_blank_spot": (30, 35), "villages_unknown": (5, 5),
         "villages_connected_pct": (73.9, 69.6), "population_blank_spot": (9000, 10500),

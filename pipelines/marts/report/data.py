@@ -20,7 +20,7 @@ HEADLINE = ("villages_total", "villages_blank_spot", "villages_unknown", "villag
 class ReportData:
     month: date
     previous: date
-    regency_name: str | None = None
+    region_name: str | None = None
     headline: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     completeness: dict[str, tuple[object, object]] = field(default_factory=dict)
     districts: list[tuple[str, dict[str, float]]] = field(default_factory=list)
@@ -51,10 +51,10 @@ def read_report_data(con: duckdb.DuckDBPyConnection, month: date) -> ReportData:
     d = ReportData(month=month, previous=add_months(month, -1))
     cols = ", ".join(HEADLINE)
     reg = {m: r for m, *r in _rows(
-        con, f"SELECT month_date, regency_name, {cols} FROM marts.regency_connectivity_monthly "
+        con, f"SELECT month_date, region_name, {cols} FROM marts.region_connectivity_monthly "
              "WHERE month_date IN (?, ?)", [month, d.previous])}
     if month in reg:
-        d.regency_name = reg[month][0]
+        d.region_name = reg[month][0]
     for i, name in enumerate(HEADLINE, start=1):
         cur = reg.get(month, [None] * 9)[i]
         prev = reg.get(d.previous, [None] * 9)[i]

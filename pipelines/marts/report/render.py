@@ -108,7 +108,7 @@ def render_html(d: ReportData, region_code: str, defs: dict[str, Indicator] | No
         month_label={"id": f"{MONTHS_ID[m.month - 1]} {m.year}",
                      "en": f"{MONTHS_EN[m.month - 1]} {m.year}"},
         month_code=m.strftime("%Y-%m"), previous_code=d.previous.strftime("%Y-%m"),
-        regency_name=d.regency_name, region_code=region_code,
+        region_name=d.region_name, region_code=region_code,
         headline=headline_rows(d, defs), completeness=completeness_rows(d, defs),
         charts=charts(d),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -131,7 +131,7 @@ def write_report(settings: Settings, month: date, out: Path | None = None) -> Pa
 def latest_month(settings: Settings) -> date | None:
     with reading_session(settings) as con:
         return con.execute(
-            "SELECT max(month_date) FROM marts.regency_connectivity_monthly"
+            "SELECT max(month_date) FROM marts.region_connectivity_monthly"
         ).fetchone()[0]
 
 
