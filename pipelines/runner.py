@@ -177,15 +177,19 @@ def record_true_start(dag_run_id: int, began: datetime) -> None:
 
 def run_pending(
     settings: Settings, on_step: Callable[[str, str], None] | None = None,
-    log: Path | None = None,
+    log: Path | None = None, then: Callable[[RunReport], None] | None = None,
 ) -> RunReport:
     """Migrate the warehouse, then run, in order, every DAG interval with landed data not
     yet loaded, then the marts. Airflow's output goes to `log` when given (else as
-    Airflow prints it)."""
+    Airflow prints it). `then` runs before the run lock is let go: what reads the warehouse
+    after the runs (a summary) must not hold it open while the next run starts writing."""
     from pipelines.run_lock import run_lock
 
     with run_lock(settings):
-        return _run_pending(settings, on_step, log)
+        report = _run_pending(settings, on_step, log)
+        if then:
+            then(report)
+        return report
 
 
 def _run_pending(settings: Settings, on_step: Callable[[str, str], None] | None,

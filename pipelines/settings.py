@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -206,3 +208,14 @@ def child_environment(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "KONEKTIVITAS_FAULT"}
     env.update(overrides)
     return env
+
+
+@contextmanager
+def airflow_connections_hidden() -> Iterator[None]:
+    """Airflow Connections given in the environment (AIRFLOW_CONN_*) hidden for the block:
+    a run that must fetch nothing (`audit replay`) finds none."""
+    hidden = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("AIRFLOW_CONN_")}
+    try:
+        yield
+    finally:
+        os.environ.update(hidden)

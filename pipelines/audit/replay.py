@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,7 +29,7 @@ from pipelines.audit.replay_api import ArchivedPull, is_api_load, replay_pulls
 from pipelines.demo import marking
 from pipelines.marts import engine
 from pipelines.marts.months import build_stale_months, feeds_month
-from pipelines.settings import Settings
+from pipelines.settings import Settings, airflow_connections_hidden
 from pipelines.warehouse import session
 
 PARTITIONS = ("month", "day")
@@ -115,7 +112,7 @@ def replay_month(settings: Settings, month: date, keep: bool = False) -> Replay:
         land_archived(settings, scratch, files)
         if demo:
             marking.mark_landing(scratch.landing, seed=0)
-        with _no_connections():  # the archive is the only input: nothing is fetched again
+        with airflow_connections_hidden():  # the archive is the only input: nothing fetched
             report = run_pending(scratch, log=run_log(scratch))
         result.failed_runs = [f"{d} {when}: {state} (see {run_log(scratch)})"
                               for d, when, state in report.failed]
@@ -127,16 +124,6 @@ def replay_month(settings: Settings, month: date, keep: bool = False) -> Replay:
         if not keep:
             shutil.rmtree(root, ignore_errors=True)
     return result
-
-
-@contextmanager
-def _no_connections() -> Iterator[None]:
-    """Airflow Connections given in the environment (AIRFLOW_CONN_*) hidden for the block."""
-    hidden = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("AIRFLOW_CONN_")}
-    try:
-        yield
-    finally:
-        os.environ.update(hidden)
 
 
 def compare(published: Settings, replayed: Settings, result: Replay) -> None:

@@ -95,7 +95,7 @@ def tower_options(args: argparse.Namespace) -> TowerOptions:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.run_lock import RunLocked
-    from pipelines.runner import run_log, run_pending
+    from pipelines.runner import RunReport, run_log, run_pending
 
     settings = get_settings(args.home)
     log = None if args.debug else run_log(settings)
@@ -105,15 +105,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         def step(dag_id: str, when: str) -> None:
             progress.update(task, description=f"running {dag_id} for {when}")
 
+        from pipelines.audit.run_summary import print_summary
+
+        def summary(report: RunReport) -> None:  # inside the run lock: see run_pending
+            progress.update(task, description=f"{len(report.runs)} DAG runs")
+            progress.stop()
+            print_summary(settings, console)
+
         try:
-            report = run_pending(settings, on_step=step, log=log)
+            report = run_pending(settings, on_step=step, log=log, then=summary)
         except RunLocked as exc:
             console.print(f"[bold red]{exc}[/]")
             return 2
-        progress.update(task, description=f"{len(report.runs)} DAG runs")
-    from pipelines.audit.run_summary import print_summary
-
-    print_summary(settings, console)
     for dag_id, partition in report.waiting:
         console.print(f"[yellow]{dag_id} {partition}: waiting for the rest of its files: not "
                       "run; a later run loads it, or says what never landed once the wait ends[/]")

@@ -69,7 +69,9 @@ def two_runs_case(wait_s: int) -> Case:
         # Waiting, both end well; refusing at once, the loser exits 2 saying who holds it.
         want = [0, 0] if wait_s else [0, 2]
         if codes != want:
-            problems.append(f"exit codes {codes}, expected {want}")
+            tails = [" / ".join(o.strip().splitlines()[-3:]) for p, o in zip((first, second), outs,
+                                                                          strict=True) if p.returncode]
+            problems.append(f"exit codes {codes}, expected {want}: {' | '.join(tails)}")
         if not wait_s and not any("another run is using" in o for o in outs):
             problems.append("the refused run does not say another run holds the home")
         seen = "the second waited, both ended well" if wait_s else "the second refused in one line"
