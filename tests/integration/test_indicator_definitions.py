@@ -71,6 +71,10 @@ def test_exports_round_to_published_precision_and_the_warehouse_keeps_it_all(set
                (month_date, regency_code, villages_total, villages_blank_spot, villages_unknown,
                 villages_connected_pct, tower_availability_pct)
                VALUES (?, '64.02', 15, 1, 1, ?, ?)""", [MONTH, exact, 200 / 3])
+        con.execute(  # the report's headline: the region, here the same regency
+            """INSERT INTO marts.region_connectivity_monthly BY NAME
+               SELECT * RENAME (regency_code AS region_code, regency_name AS region_name)
+               FROM marts.regency_connectivity_monthly""")
     out = tmp_path / "out"
     export_month(settings, MONTH, out)
     rows = list(csv.DictReader((out / "regency_connectivity_monthly.csv").open()))
