@@ -48,23 +48,18 @@ def pytest_make_collect_report(collector: pytest.Collector):
 
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three demo days over a month end, run through every DAG with the demo partner API on
-    loopback: the auditor's tests read it (and alter only copies of it)."""
+    """`konektivitas demo` over three days across a month end: the tower logs fetched from
+    the demo's SFTP server, the partner's data pulled from the demo API, every DAG run. The
+    auditor's tests read it (and alter only copies of it)."""
     import sys
 
-    from pipelines.commands.pln import demo_partner_api
-
     home = tmp_path_factory.mktemp("demo") / "home"
-
-    def cli(*args: str) -> None:  # the environment as it is now: the partner API's Connection
-        env = {**os.environ, "KONEKTIVITAS_HOME": str(home), "COLUMNS": "200"}
-        done = subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--home", str(home)],
-                              capture_output=True, text=True, env=env, timeout=900)
-        assert done.returncode == 0, done.stdout + done.stderr
-
-    cli("generate", "--start", "2026-09-29", "--days", "3")
-    with demo_partner_api(get_settings(home)):
-        cli("run")
+    env = {**os.environ, "KONEKTIVITAS_HOME": str(home), "COLUMNS": "200"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "demo", "--start", "2026-09-29", "--days", "3",
+         "--home", str(home)], capture_output=True, text=True, env=env, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (home / "demo-output.txt").write_text(done.stdout, encoding="utf-8")
     return home
 
 

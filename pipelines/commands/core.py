@@ -48,6 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_home(p)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--keep", action="store_true", help="keep an existing home instead of wiping it")
+    p.add_argument("--start", type=parse_date, default=None,
+                   help="first local day (YYYY-MM-DD; default: the generator's)")
+    p.add_argument("--days", type=int, default=None, help="days of tower and partner data")
     p.add_argument("--debug", action="store_true")
     p.set_defaults(func=cmd_demo)
 
@@ -145,7 +148,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = get_settings(args.home or Path("./data"))
     if settings.home.exists() and not args.keep:
         shutil.rmtree(settings.home)
-    args.home, args.start, args.days = settings.home, None, None
+    # The demo keeps the region of the settings (Kutai Kartanegara unless set otherwise) and
+    # the generator's defaults for what `demo` does not ask.
+    args.home, args.region = settings.home, None
     args.towers, args.bad_rate, args.variant_rate, args.gap_rate = None, [], [], None
     cmd_generate(args)
     from pipelines.commands.pln import demo_partner_api
