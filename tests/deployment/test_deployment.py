@@ -17,7 +17,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -38,6 +37,7 @@ from compose_processes import (
     tail,
 )
 from local_services import psql, redis_answers
+from polling import poll_until
 
 from pipelines.batch.days import WITA
 from pipelines.settings import get_settings
@@ -100,18 +100,9 @@ class Api:
             return json.loads(resp.read() or b"{}")
 
     def wait(self, what: str, check, timeout: float, procs) -> object:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            dead = [p.name for p in procs if p.proc.poll() is not None]
-            assert not dead, f"{dead} exited while waiting for {what}\n{tail(procs)}"
-            try:
-                got = check()
-                if got:
-                    return got
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(2)
-        raise AssertionError(f"timed out waiting for {what}\n{tail(procs)}")
+        return poll_until(what, check, timeout,
+                          lambda: ", ".join(p.name for p in procs if p.proc.poll() is not None),
+                          lambda: tail(procs), (urllib.error.URLError, OSError))
 
 
 DAYS = 7  # tower days in the backfill

@@ -12,13 +12,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from polling import poll_until
 
 pytestmark = pytest.mark.slow
 
@@ -48,18 +48,9 @@ def _call(url: str, method: str = "GET", body: dict | None = None, token: str | 
 
 
 def _until(what: str, check, timeout: float, proc: subprocess.Popen, out: Path):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"konektivitas airflow exited while waiting for {what}:\n" \
-                                    f"{out.read_text()[-3000:]}"
-        try:
-            got = check()
-            if got:
-                return got
-        except (urllib.error.URLError, OSError, ValueError):
-            pass
-        time.sleep(2)
-    raise AssertionError(f"timed out waiting for {what}:\n{out.read_text()[-3000:]}")
+    return poll_until(what, check, timeout,
+                      lambda: "konektivitas airflow" if proc.poll() is not None else None,
+                      lambda: out.read_text()[-3000:])
 
 
 def _descendants(root: int) -> set[int]:
