@@ -2,7 +2,10 @@
 
 Append-only: a load's every state change appends its whole new state to audit.load_event
 (audit.load is the view of each load's latest event) and seals it in the hash chain
-(pipelines.audit.chain), inside the caller's transaction when there is one.
+(pipelines.audit.chain), inside the caller's transaction when there is one. Only the
+attempt that owns a load appends to its history (and a publish to the load it replaces),
+so no two writers ever number an event of one load alike; an attempt overtaken by a later
+one at its partition shows as abandoned in audit.load without anyone writing it.
 """
 
 from __future__ import annotations
@@ -52,10 +55,14 @@ def append_events(
         exprs.append(f"{change} AS {col}")
     with transaction(con):
         (last,) = con.execute("SELECT coalesce(max(event_no), 0) FROM audit.load_event").fetchone()
+        # Chosen by the state audit.load shows; carried on from the load's own last event,
+        # so what the view derives (abandoned) is never written as if it had been an event.
         con.execute(
             f"""INSERT INTO audit.load_event (event_no, {", ".join(LOAD_COLUMNS)})
                 SELECT ? + row_number() OVER (ORDER BY load_id), *
-                FROM (SELECT {", ".join(exprs)} FROM audit.load WHERE {where})""",
+                FROM (SELECT {", ".join(exprs)} FROM audit.load_event
+                      WHERE load_id IN (SELECT load_id FROM audit.load WHERE {where})
+                      QUALIFY row_number() OVER (PARTITION BY load_id ORDER BY event_no DESC) = 1)""",
             [last, *values, *params],
         )
         return chain.seal(con, "load_event", "t.event_no > ?", [last])
@@ -70,16 +77,11 @@ def start_load(
     con: duckdb.DuckDBPyConnection, source: str, dataset: str, partition_key: str,
     sha256: str | None, file_name: str | None,
 ) -> Load:
+    """Open a new attempt at a partition. An earlier attempt there that has not finished
+    shows as abandoned from now on (audit.load), so the ledger never shows two live loads
+    of one partition; that attempt, if still alive, sees it and stops."""
     load_id = new_load_id()
     with transaction(con):
-        # An earlier attempt at the same bytes that never finished is closed out, so the
-        # ledger never shows two live loads of one delivery.
-        append_events(
-            con,
-            {"status": "'abandoned'", "finished_at": "now()",
-             "message": ("'superseded by retry ' || ?", load_id)},
-            "dataset = ? AND partition_key = ? AND status = 'running'", [dataset, partition_key],
-        )
         (last,) = con.execute("SELECT coalesce(max(event_no), 0) FROM audit.load_event").fetchone()
         con.execute(
             """INSERT INTO audit.load_event (event_no, load_id, source, dataset, partition_key,

@@ -239,3 +239,54 @@ def test_writers_sealing_at_once_keep_one_unbroken_chain(lake_settings) -> None:
         assert reader.execute("SELECT count(*) FROM audit.chain_pending").fetchone() == (0,)
     finally:
         reader.close()
+
+
+def test_attempts_at_one_partition_at_once_never_write_one_load_twice(lake_settings) -> None:
+    """Three writers load the same three partitions at once, as racing task instances do:
+    a writer starting its attempt never writes another writer's load. Each load's history
+    has one writer, so no event of it is written twice (which the chain would flag as an
+    edit), and each partition ends with exactly one published load."""
+    from pipelines.audit import records as audit
+    from pipelines.audit.verify import sealed_records
+
+    start = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        con = connect(lake_settings)
+        try:
+            start.wait()
+            for i in range(9):
+                part = f"2025-01-{i % 3 + 1:02d}"
+                load = audit.start_load(con, "registry", "d", part, None, "x.csv")
+                audit.set_rows_read(con, load.load_id, 10)
+
+                def publish(c, part=part, load=load):
+                    audit.supersede_partition(c, "d", part, load.load_id)
+                    audit.finish_load(c, load.load_id, "published", None, 10, 0)
+
+                committed(con, lake_settings, Target("d", part, load.load_id), publish)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            con.close()
+
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    reader = connect(lake_settings, read_only=True)
+    try:
+        assert reader.execute(
+            """SELECT load_id, event_no, list(status) FROM audit.load_event
+               GROUP BY ALL HAVING count(*) > 1""").fetchall() == []
+        assert sealed_records(reader) == []
+        assert reader.execute(
+            """SELECT partition_key, count(*) FILTER (WHERE status = 'published') FROM audit.load
+               GROUP BY ALL ORDER BY ALL""").fetchall() == [
+            ("2025-01-01", 1), ("2025-01-02", 1), ("2025-01-03", 1)]
+        assert reader.execute("SELECT count(*) FROM audit.load").fetchone() == (27,)
+    finally:
+        reader.close()

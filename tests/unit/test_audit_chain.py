@@ -27,16 +27,21 @@ def test_every_load_state_is_an_appended_sealed_event(con, settings, tmp_path) -
     audit.set_rows_read(con, load.load_id, 5)
     audit.finish_load(con, load.load_id, "published", None, 4, 1)
     retry = audit.start_load(con, "registry", "d", "2025-08-01", archived.sha256, "a.csv")
-    audit.start_load(con, "registry", "d", "2025-08-01", archived.sha256, "a.csv")  # abandons it
+    later = audit.start_load(con, "registry", "d", "2025-08-01", archived.sha256, "a.csv")
     events = con.execute(
         "SELECT status FROM audit.load_event WHERE load_id = ? ORDER BY event_no", [load.load_id]
     ).fetchall()
     assert [s for (s,) in events] == ["running", "running", "published"]
     assert con.execute("SELECT status, rows_read, rows_published FROM audit.load WHERE load_id = ?",
                        [load.load_id]).fetchone() == ("published", 5, 4)
+    # The later attempt overtook the retry without writing to its history.
     assert audit.get_load(con, retry.load_id).status == "abandoned"
+    assert con.execute("SELECT message FROM audit.load WHERE load_id = ?",
+                       [retry.load_id]).fetchone() == (f"superseded by retry {later.load_id}",)
+    assert con.execute("SELECT list(status) FROM audit.load_event WHERE load_id = ?",
+                       [retry.load_id]).fetchone() == (["running"],)
     kinds = con.execute("SELECT list(kind ORDER BY seq) FROM audit.chain").fetchone()[0]
-    assert kinds == ["file"] + ["load_event"] * 6
+    assert kinds == ["file"] + ["load_event"] * 5
     assert chain_links(con) == [] and sealed_records(con) == []
 
 
