@@ -134,6 +134,23 @@ def published_load_of_partition(
     return row[0] if row else None
 
 
+def published_since(con: duckdb.DuckDBPyConnection, load: Load) -> bool:
+    """Whether an attempt at the load's partition started after it has published (or found
+    the same bytes published already: a duplicate)."""
+    (n,) = con.execute(
+        """SELECT count(*) FROM audit.load AS later
+           WHERE dataset = ? AND partition_key = ? AND load_id <> ?
+             AND status IN ('published', 'superseded', 'duplicate')
+             AND started_at >= (SELECT started_at FROM audit.load WHERE load_id = ?)""",
+        [load.dataset, load.partition_key, load.load_id, load.load_id],
+    ).fetchone()
+    return n > 0
+
+
+def message_of(con: duckdb.DuckDBPyConnection, load_id: str) -> str | None:
+    return con.execute("SELECT message FROM audit.load WHERE load_id = ?", [load_id]).fetchone()[0]
+
+
 def rows_read(con: duckdb.DuckDBPyConnection, load_id: str) -> int:
     (n,) = con.execute("SELECT rows_read FROM audit.load WHERE load_id = ?", [load_id]).fetchone()
     return n

@@ -20,3 +20,9 @@ class Unrecoverable(RuntimeError):
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse (DuckDB has one writer): no fault of the data."""
+
+
+class PartitionTakenOver(WarehouseBusy):
+    """A later attempt at the same partition (another task instance) took this attempt's
+    load over and has not published it yet: the partition is not done, so neither is this
+    task; run again, it is done once that attempt has published."""

@@ -21,7 +21,13 @@ import duckdb
 from pipelines.audit import records as audit
 from pipelines.batch import steps
 from pipelines.batch.days import run_day
-from pipelines.batch.errors import BatchRejected, FilesNotLanded, NotConfigured, WarehouseBusy
+from pipelines.batch.errors import (
+    BatchRejected,
+    FilesNotLanded,
+    NotConfigured,
+    PartitionTakenOver,
+    WarehouseBusy,
+)
 from pipelines.batch.feed import Feed, Item
 from pipelines.batch.landing import Landed, unrecognised_files
 from pipelines.batch.sources import SOURCES, Delivery, Source
@@ -158,6 +164,7 @@ def publish(con: Con, settings: Settings, source: str, kind: str, partition: str
     f = feed(source, kind)
     results = each_load(con, settings, f, load_ids, steps.publish_step)
     loads = [audit.get_load(con, i) for i in load_ids]
+    _wait_for_takers(con, [load for load in loads if load.status == "abandoned"])
     rejected = [con.execute("SELECT message FROM audit.load WHERE load_id = ?",
                             [load.load_id]).fetchone()[0]
                 for load in loads if load.status == "rejected"]
@@ -166,6 +173,17 @@ def publish(con: Con, settings: Settings, source: str, kind: str, partition: str
     if f.on_published and loads:
         f.on_published(con, settings, partition, loads)
     return results
+
+
+def _wait_for_takers(con: Con, overtaken: list[audit.Load]) -> None:
+    """A load taken over by a later attempt is done once a later attempt has published its
+    partition. Until then the task is not done: its downstream (the KPI checked against
+    this inventory) must not run on a partition nobody has published yet."""
+    waiting = [f"{load.file_name}: load {load.load_id} was taken over by a later attempt "
+               f"({audit.message_of(con, load.load_id)}), not published yet"
+               for load in overtaken if not audit.published_since(con, load)]
+    if waiting:
+        raise PartitionTakenOver("; ".join(waiting) + "; this task is done once it is, run it again")
 
 
 def fetch(con: Con, settings: Settings, source: str, partition: str, connection: Any) -> bool:

@@ -20,6 +20,7 @@ from towerfiles import (
 from pipelines.batch.errors import BatchRejected, FilesNotLanded
 from pipelines.batch.run import run_deliveries, run_delivery
 from pipelines.towers import files, kpi
+from pipelines.warehouse import connect
 
 DAY = date(2026, 9, 1)
 
@@ -326,3 +327,47 @@ def test_a_day_without_its_files_waits_then_fails_clearly(settings, home):
     write_kpi(home, DAY, day_samples("T1", DAY), gz=True)
     write_events(home, DAY, [])
     assert files.files_landed(settings, DAY, now=datetime(2026, 9, 9, tzinfo=UTC)) is True
+
+
+def test_a_task_overtaken_by_a_later_attempt_waits_for_that_attempt_to_publish(settings, landed):
+    """Two task instances of one day (a backfill and a manual run): B's archive opens a later
+    attempt at the inventory while A is between validate and publish. A's publish must not
+    report the inventory done before B publishes it, or A's KPI is checked against no
+    towers and published with every row quarantined (selftest race two-task-instances)."""
+    from pipelines.batch.days import local_midnight
+    from pipelines.batch.errors import WarehouseBusy
+    from pipelines.batch.run import run_task
+    from pipelines.batch.sources import STEPS
+
+    write_kpi(landed, DAY, day_samples("T1", DAY))
+    when = local_midnight(DAY)
+    data = {"A": None, "B": None}
+
+    def task(chain: str, kind: str, step: str) -> None:
+        data[chain] = run_task(settings, "tower_logs", kind, step,
+                               None if step == "list" else data[chain], None, when, when, None)
+
+    for step in STEPS[:-1]:
+        task("A", "inventory", step)
+    task("B", "inventory", "list")
+    task("B", "inventory", "archive")  # overtakes A's inventory load
+    with pytest.raises(WarehouseBusy) as busy:
+        task("A", "inventory", "publish")
+    message = str(busy.value)
+    assert "\n" not in message
+    assert message.startswith("tower_logs/inventory: landing/towers/inventory/2026-09-01.csv: ")
+    assert "taken over by a later attempt" in message and "not published yet" in message
+    for step in STEPS[2:]:
+        task("B", "inventory", step)
+    task("A", "inventory", "publish")  # run again by Airflow: B published the partition
+    for chain in "AB":
+        for step in STEPS:
+            task(chain, "kpi", step)
+
+    con = connect(settings, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM core.fct_tower_kpi_5min").fetchone() == (288,)
+        assert [s for s, *_ in ledger(con, "tower_inventory")] == ["abandoned", "published"]
+        assert [s for s, *_ in ledger(con, "tower_kpi")] == ["published", "duplicate"]
+    finally:
+        con.close()
