@@ -14,6 +14,7 @@ def as_airflow(exc: BaseException) -> BaseException:
         (errors.NotConfigured, af.AirflowSkipException),  # nothing to fetch it from
         (errors.FilesNotLanded, af.AirflowSensorTimeout),
         (errors.WarehouseBusy, af.AirflowException),  # retried: the other writer finishes
+        (errors.BatchRejected, af.AirflowFailException),  # the file: a retry reads it again
         (errors.Unrecoverable, af.AirflowFailException),  # retrying cannot fix it
     ):
         if isinstance(exc, kind):

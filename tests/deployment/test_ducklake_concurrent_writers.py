@@ -204,32 +204,40 @@ def test_a_step_whose_own_commit_meets_another_writer_is_run_again(lake_settings
     assert other.execute("SELECT v FROM staging.probe WHERE id = 1").fetchone() == (41,)
 
 
+def _at_once(settings, writer, n: int = 3) -> None:
+    """writer(con, i) in n threads, each on its own connection, started together."""
+    start = threading.Barrier(n)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        con = connect(settings)
+        try:
+            start.wait()
+            writer(con, i)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            con.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+
+
 def test_writers_sealing_at_once_keep_one_unbroken_chain(lake_settings) -> None:
     """Three writers each start 15 loads, each load its own commit, all at once: the audit
     chain stays one sequence (no two entries in one place) and seals every event."""
     from pipelines.audit import records as audit
     from pipelines.audit.verify import chain_links, sealed_records
 
-    start = threading.Barrier(3)
-    errors: list[BaseException] = []
+    def writer(con, n: int) -> None:
+        for i in range(15):
+            audit.start_load(con, "registry", "d", f"2025-{n + 1:02d}-{i + 1:02d}", None, "x.csv")
 
-    def writer(n: int) -> None:
-        con = connect(lake_settings)
-        try:
-            start.wait()
-            for i in range(15):
-                audit.start_load(con, "registry", "d", f"2025-{n + 1:02d}-{i + 1:02d}", None, "x.csv")
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            con.close()
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    _at_once(lake_settings, writer)
     reader = connect(lake_settings, read_only=True)
     try:
         assert chain_links(reader) == [] and sealed_records(reader) == []
@@ -249,34 +257,19 @@ def test_attempts_at_one_partition_at_once_never_write_one_load_twice(lake_setti
     from pipelines.audit import records as audit
     from pipelines.audit.verify import sealed_records
 
-    start = threading.Barrier(3)
-    errors: list[BaseException] = []
+    def writer(con, _: int) -> None:
+        for i in range(9):
+            part = f"2025-01-{i % 3 + 1:02d}"
+            load = audit.start_load(con, "registry", "d", part, None, "x.csv")
+            audit.set_rows_read(con, load.load_id, 10)
 
-    def writer() -> None:
-        con = connect(lake_settings)
-        try:
-            start.wait()
-            for i in range(9):
-                part = f"2025-01-{i % 3 + 1:02d}"
-                load = audit.start_load(con, "registry", "d", part, None, "x.csv")
-                audit.set_rows_read(con, load.load_id, 10)
+            def publish(c, part=part, load=load):
+                audit.supersede_partition(c, "d", part, load.load_id)
+                audit.finish_load(c, load.load_id, "published", None, 10, 0)
 
-                def publish(c, part=part, load=load):
-                    audit.supersede_partition(c, "d", part, load.load_id)
-                    audit.finish_load(c, load.load_id, "published", None, 10, 0)
+            committed(con, lake_settings, Target("d", part, load.load_id), publish)
 
-                committed(con, lake_settings, Target("d", part, load.load_id), publish)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            con.close()
-
-    threads = [threading.Thread(target=writer) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    _at_once(lake_settings, writer)
     reader = connect(lake_settings, read_only=True)
     try:
         assert reader.execute(

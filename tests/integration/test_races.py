@@ -53,3 +53,19 @@ def test_a_dag_task_on_a_busy_warehouse_fails_retryably_in_one_line(settings, mo
     assert "\n" not in message and raised.value.__cause__ is None
     assert message.startswith("village_registry/crosswalk: the warehouse ")
     assert "is in use by another process" in message
+
+
+def test_airflow_retries_what_another_writer_caused_and_fails_a_refused_file_at_once():
+    from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+    from pipelines.batch.airflow_errors import as_airflow
+    from pipelines.batch.errors import BatchRejected, PartitionTakenOver
+
+    taken = as_airflow(PartitionTakenOver("kpi/2026-09-01.csv: not published yet"))
+    assert isinstance(taken, AirflowException) and not isinstance(taken, AirflowFailException)
+    assert isinstance(as_airflow(BatchRejected("x.csv: missing column")), AirflowFailException)
+    # Deployed, a retryable failure is run again: compose gives every task retries.
+    from compose_processes import compose
+
+    env = compose()["x-airflow-common"]["environment"]
+    assert int(env["AIRFLOW__CORE__DEFAULT_TASK_RETRIES"]) > 0
