@@ -164,10 +164,8 @@ def publish(con: Con, settings: Settings, source: str, kind: str, partition: str
     f = feed(source, kind)
     results = each_load(con, settings, f, load_ids, steps.publish_step)
     loads = [audit.get_load(con, i) for i in load_ids]
-    _wait_for_takers(con, [load for load in loads if load.status == "abandoned"])
-    rejected = [con.execute("SELECT message FROM audit.load WHERE load_id = ?",
-                            [load.load_id]).fetchone()[0]
-                for load in loads if load.status == "rejected"]
+    _require_takers_published(con, [load for load in loads if load.status == "abandoned"])
+    rejected = [audit.message_of(con, load.load_id) for load in loads if load.status == "rejected"]
     if rejected:
         raise BatchRejected("; ".join(rejected))
     if f.on_published and loads:
@@ -175,7 +173,7 @@ def publish(con: Con, settings: Settings, source: str, kind: str, partition: str
     return results
 
 
-def _wait_for_takers(con: Con, overtaken: list[audit.Load]) -> None:
+def _require_takers_published(con: Con, overtaken: list[audit.Load]) -> None:
     """A load taken over by a later attempt is done once a later attempt has published its
     partition. Until then the task is not done: its downstream (the KPI checked against
     this inventory) must not run on a partition nobody has published yet."""

@@ -14,19 +14,17 @@ WITH latest AS (
 ), attempts AS (
     -- An attempt's place: the first event it wrote (a later attempt saw the earlier one's
     -- start, so it numbered its own higher), then start time, then id for a total order.
-    SELECT *, lead(load_id) OVER attempt AS next_load, lead(started_at) OVER attempt AS next_start
+    SELECT *, status = 'running' AND lead(load_id) OVER attempt IS NOT NULL AS overtaken,
+           lead(load_id) OVER attempt AS next_load, lead(started_at) OVER attempt AS next_start
     FROM latest
     WINDOW attempt AS (PARTITION BY dataset, partition_key
                        ORDER BY first_event, started_at, load_id)
 )
 SELECT load_id, source, dataset, partition_key, sha256, file_name,
-       CASE WHEN status = 'running' AND next_load IS NOT NULL THEN 'abandoned'
-            ELSE status END AS status,
+       CASE WHEN overtaken THEN 'abandoned' ELSE status END AS status,
        rows_read, rows_published, rows_quarantined,
-       CASE WHEN status = 'running' AND next_load IS NOT NULL
-            THEN 'superseded by retry ' || next_load ELSE message END AS message,
+       CASE WHEN overtaken THEN 'superseded by retry ' || next_load ELSE message END AS message,
        started_at,
-       CASE WHEN status = 'running' AND next_load IS NOT NULL THEN next_start
-            ELSE finished_at END AS finished_at
+       CASE WHEN overtaken THEN next_start ELSE finished_at END AS finished_at
 FROM attempts;
 COMMENT ON VIEW audit.load IS 'One row per attempt to load one file into one dataset partition, in its latest state (the newest of its audit.load_event rows); rows_read = rows_published + rows_quarantined once published. An attempt still running when a later attempt at its partition started shows as abandoned, finished when that one started.';
